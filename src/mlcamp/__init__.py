@@ -1,0 +1,10 @@
+"""mlcamp: the Machine Learning Engineering learning path as software."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("mlcamp")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__"]

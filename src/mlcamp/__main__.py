@@ -1,0 +1,5 @@
+"""`python -m mlcamp` runs the command line."""
+
+from mlcamp.cli import main
+
+main()

@@ -1,0 +1,197 @@
+"""The `mlcamp` command line: a thin Typer layer over the core packages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from mlcamp import __version__
+from mlcamp.curriculum import (
+    BACKGROUNDS,
+    Background,
+    ContentError,
+    Curriculum,
+    check_content,
+    default_content_root,
+    load_curriculum,
+)
+
+app = typer.Typer(
+    name="mlcamp",
+    help="The Machine Learning Engineering path: curriculum, personal plan and graded labs.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+content_app = typer.Typer(help="Work on the path's content files.", no_args_is_help=True)
+app.add_typer(content_app, name="content")
+
+console = Console()
+errors = Console(stderr=True)
+
+RootOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        help="Content folder to use instead of the one shipped with mlcamp.",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        console.print(f"mlcamp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """The Machine Learning Engineering path: curriculum, personal plan and graded labs."""
+
+
+@content_app.command("check")
+def content_check(root: RootOption = None) -> None:
+    """Validate every content file; list every problem with its file and line."""
+    content_root = (root or default_content_root()).resolve()
+    problems = check_content(content_root)
+    if not problems:
+        curriculum = load_curriculum(content_root)
+        topics = curriculum.topics()
+        console.print(
+            f"[green]Content OK[/]: {len(curriculum.parts)} parts, {len(topics)} topics, "
+            f"{len(curriculum.resources)} resources, "
+            f"{len(curriculum.overview.milestones)} milestones."
+        )
+        return
+    base = Path.cwd()
+    for problem in problems:
+        print(problem.render(relative_to=base))
+    count = len(problems)
+    errors.print(f"[red]{count} problem{'s' if count != 1 else ''}[/] in {content_root}")
+    raise typer.Exit(1)
+
+
+@content_app.command("schema")
+def content_schema() -> None:
+    """Print the JSON Schema of `mlcamp path --json` (stored in docs/path.schema.json)."""
+    from mlcamp.curriculum.schema import path_json_schema_text
+
+    sys.stdout.write(path_json_schema_text())
+
+
+def _load_or_exit(root: Path | None) -> Curriculum:
+    try:
+        return load_curriculum(root)
+    except ContentError as exc:
+        for problem in exc.problems[:20]:
+            print(problem.render(relative_to=Path.cwd()), file=sys.stderr)
+        errors.print(
+            f"[red]The content has {len(exc.problems)} problem(s).[/] "
+            "Run 'mlcamp content check' for the full list."
+        )
+        raise typer.Exit(1) from exc
+
+
+def _hours(value: float) -> str:
+    return f"{value:g} h"
+
+
+@app.command("path")
+def path_command(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the whole validated path as JSON.")
+    ] = False,
+    background: Annotated[
+        str | None,
+        typer.Option(
+            "--background",
+            "-b",
+            help="Show hours for one background: beginner, math-stats or software-engineer.",
+        ),
+    ] = None,
+    root: RootOption = None,
+) -> None:
+    """Show the learning path: parts, sections and topics with their hours."""
+    if background is not None and background not in BACKGROUNDS:
+        errors.print(
+            f"[red]Unknown background '{background}'.[/] Use one of: {', '.join(BACKGROUNDS)}."
+        )
+        raise typer.Exit(2)
+    curriculum = _load_or_exit(root)
+    if as_json:
+        print(json.dumps(curriculum.model_dump(mode="json", by_alias=True), indent=2))
+        return
+    console.print(_path_tree(curriculum, background))
+
+
+def _path_tree(curriculum: Curriculum, background: Background | None) -> Tree:
+    shown: tuple[Background, ...] = (background,) if background else BACKGROUNDS
+
+    def hours_of(values: dict[Background, float]) -> str:
+        return " · ".join(_hours(values[b]) for b in shown)
+
+    legend = background or " · ".join(BACKGROUNDS)
+    tree = Tree(f"[bold]{curriculum.title}[/]  [dim](hours: {legend})[/]")
+    for part in curriculum.parts:
+        totals = {b: sum(t.hours.for_background(b) for t in part.topics()) for b in shown}
+        weeks = f", {part.weeks.min}-{part.weeks.max} weeks" if part.weeks else ""
+        branch = tree.add(
+            f"[bold cyan]{part.display_title}[/] [dim]({part.focus}{weeks})[/]  {hours_of(totals)}"
+        )
+        for section in part.sections:
+            sub = branch.add(f"[bold]{section.title}[/]")
+            for topic in section.topics:
+                values = {b: topic.hours.for_background(b) for b in shown}
+                flag = " [dim](optional)[/]" if topic.optional else ""
+                sub.add(f"{topic.title}{flag} [dim]{topic.id}[/]  {hours_of(values)}")
+    return tree
+
+
+@app.command("doctor")
+def doctor_command() -> None:
+    """Check this machine for what the path needs, and say how to install what is missing."""
+    from mlcamp.doctor import essentials_ok, run_checks
+    from mlcamp.doctor.environment import mlcamp_checks
+
+    results = run_checks(extra=mlcamp_checks())
+    table = Table(title="mlcamp doctor", show_lines=False)
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("found")
+    table.add_column("what to do")
+    style = {"ok": "green", "missing": "red", "outdated": "yellow", "warning": "yellow"}
+    for result in results:
+        status = result.status if result.essential or result.ok else f"{result.status} (optional)"
+        table.add_row(
+            result.name,
+            f"[{style[result.status]}]{status}[/]",
+            result.found,
+            result.fix or "",
+        )
+    console.print(table)
+    if essentials_ok(results):
+        console.print("[green]Everything essential is in place.[/]")
+        return
+    errors.print("[red]Some essentials are missing or outdated:[/] run the commands shown above.")
+    raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point of the `mlcamp` console script."""
+    app()

@@ -1,0 +1,284 @@
+"""Read every content file into validated file models, collecting every problem on the way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from mlcamp.curriculum.models import (
+    ActionStage,
+    CommunityGroup,
+    Domain,
+    Milestone,
+    PartFile,
+    PathFile,
+    Pathway,
+    Resource,
+    RoleOverview,
+    Tool,
+    TopicFile,
+)
+from mlcamp.curriculum.problems import ContentProblem
+from mlcamp.curriculum.yaml_source import (
+    Location,
+    YamlDocument,
+    read_front_matter_file,
+    read_yaml_file,
+)
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# Overview files that hold a list of items, and the model of each item.
+OVERVIEW_LISTS: dict[str, type[BaseModel]] = {
+    "pathways": Pathway,
+    "tools": Tool,
+    "domains": Domain,
+    "communities": CommunityGroup,
+    "milestones": Milestone,
+    "action-plan": ActionStage,
+}
+
+
+def default_content_root() -> Path:
+    """Return the folder of the content shipped inside the mlcamp package."""
+    return Path(str(importlib_resources.files("mlcamp") / "content"))
+
+
+@dataclass
+class Located(Generic[ModelT]):
+    """A validated model with the document it came from and its location inside it."""
+
+    model: ModelT
+    document: YamlDocument
+    location: Location = ()
+
+    @property
+    def file(self) -> Path:
+        """The file the model was read from."""
+        return self.document.file
+
+    def line(self, *location: str | int) -> int | None:
+        """The line of a value of the model, by its location relative to the model."""
+        return self.document.line_of((*self.location, *location))
+
+
+@dataclass
+class LoadedPart:
+    """A part file with its folder and the topics found in its `topics/` folder."""
+
+    folder: Path
+    part: Located[PartFile]
+    topics: list[Located[TopicFile]] = field(default_factory=list)
+
+
+@dataclass
+class LoadedContent:
+    """Everything read from a content folder, before cross-references are checked."""
+
+    root: Path
+    path: Located[PathFile] | None = None
+    parts: list[LoadedPart] = field(default_factory=list)
+    resources: list[Located[Resource]] = field(default_factory=list)
+    role: Located[RoleOverview] | None = None
+    overview: dict[str, list[Located[Any]]] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    aliases_document: YamlDocument | None = None
+    lab_ids: set[str] = field(default_factory=set)
+
+
+def validate_model(
+    model: type[ModelT],
+    data: Any,
+    document: YamlDocument,
+    problems: list[ContentProblem],
+    location: Location = (),
+    what: str | None = None,
+) -> Located[ModelT] | None:
+    """Validate `data` as `model`; turn each validation error into a problem with its line."""
+    try:
+        return Located(model.model_validate(data), document, location)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            problems.append(
+                ContentProblem(
+                    document.file,
+                    document.line_of((*location, *loc)),
+                    _describe_error(error, loc, what),
+                )
+            )
+        return None
+
+
+def _describe_error(error: Any, loc: tuple[Any, ...], what: str | None) -> str:
+    field_path = ".".join(str(part) for part in loc)
+    kind = error["type"]
+    prefix = f"{what}: " if what else ""
+    if kind == "missing":
+        return f"{prefix}missing field '{field_path}'"
+    if kind == "extra_forbidden":
+        return f"{prefix}unknown field '{field_path}' (check its spelling in docs/content.md)"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind.startswith("literal_error") or kind == "enum":
+        message = f"{message}, got {error.get('input')!r}"
+    return f"{prefix}{field_path}: {message}" if field_path else f"{prefix}{message}"
+
+
+def load_content(root: Path | None = None) -> tuple[LoadedContent, list[ContentProblem]]:
+    """Read every content file under `root`; return what validated and every problem found."""
+    root = (root or default_content_root()).resolve()
+    problems: list[ContentProblem] = []
+    content = LoadedContent(root=root)
+    if not root.is_dir():
+        problems.append(ContentProblem(root, None, "the content folder does not exist"))
+        return content, problems
+
+    path_document = _require_yaml(root / "path.yaml", problems)
+    if path_document is not None:
+        content.path = validate_model(PathFile, path_document.data, path_document, problems)
+    if content.path is not None:
+        for index, folder_name in enumerate(content.path.model.parts):
+            loaded = _load_part(root / "parts" / folder_name, problems, content.path, index)
+            if loaded is not None:
+                content.parts.append(loaded)
+        _report_unlisted_part_folders(root, content.path, problems)
+
+    _load_resources(root / "resources", content, problems)
+    _load_overview(root / "overview", content, problems)
+    _load_aliases(root / "aliases.yaml", content, problems)
+    content.lab_ids = _lab_ids(root / "labs")
+    return content, problems
+
+
+def _require_yaml(file: Path, problems: list[ContentProblem]) -> YamlDocument | None:
+    if not file.is_file():
+        problems.append(ContentProblem(file, None, "required file is missing"))
+        return None
+    return read_yaml_file(file, problems)
+
+
+def _load_part(
+    folder: Path, problems: list[ContentProblem], path: Located[PathFile], index: int
+) -> LoadedPart | None:
+    if not folder.is_dir():
+        problems.append(
+            ContentProblem(
+                path.file,
+                path.line("parts", index),
+                f"part folder 'parts/{folder.name}' does not exist",
+            )
+        )
+        return None
+    document = _require_yaml(folder / "part.yaml", problems)
+    if document is None:
+        return None
+    part = validate_model(PartFile, document.data, document, problems)
+    if part is None:
+        return None
+    loaded = LoadedPart(folder=folder, part=part)
+    topics_folder = folder / "topics"
+    for topic_file in sorted(topics_folder.glob("*")) if topics_folder.is_dir() else []:
+        if topic_file.suffix != ".md":
+            problems.append(
+                ContentProblem(topic_file, None, "topic files must end in .md; rename or remove it")
+            )
+            continue
+        topic_document = read_front_matter_file(topic_file, problems)
+        if topic_document is None:
+            continue
+        topic = validate_model(TopicFile, topic_document.data, topic_document, problems)
+        if topic is not None:
+            loaded.topics.append(topic)
+    return loaded
+
+
+def _report_unlisted_part_folders(
+    root: Path, path: Located[PathFile], problems: list[ContentProblem]
+) -> None:
+    parts_folder = root / "parts"
+    listed = set(path.model.parts)
+    for folder in sorted(parts_folder.iterdir()) if parts_folder.is_dir() else []:
+        if folder.is_dir() and folder.name not in listed:
+            problems.append(
+                ContentProblem(
+                    folder / "part.yaml",
+                    None,
+                    f"part folder '{folder.name}' is not listed under 'parts' in path.yaml",
+                )
+            )
+
+
+def _load_resources(folder: Path, content: LoadedContent, problems: list[ContentProblem]) -> None:
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not files:
+        problems.append(ContentProblem(folder, None, "no resource files (resources/*.yaml)"))
+    for file in files:
+        document = read_yaml_file(file, problems)
+        if document is None:
+            continue
+        if not isinstance(document.data, list):
+            problems.append(
+                ContentProblem(file, 1, "a resource file holds a YAML list of resources")
+            )
+            continue
+        for index, item in enumerate(document.data):
+            resource = validate_model(
+                Resource, item, document, problems, (index,), what=_item_name(item, "resource")
+            )
+            if resource is not None:
+                content.resources.append(resource)
+
+
+def _load_overview(folder: Path, content: LoadedContent, problems: list[ContentProblem]) -> None:
+    role_document = _require_yaml(folder / "role.yaml", problems)
+    if role_document is not None:
+        content.role = validate_model(RoleOverview, role_document.data, role_document, problems)
+    for name, model in OVERVIEW_LISTS.items():
+        document = _require_yaml(folder / f"{name}.yaml", problems)
+        items: list[Located[Any]] = []
+        content.overview[name] = items
+        if document is None:
+            continue
+        if not isinstance(document.data, list):
+            problems.append(ContentProblem(document.file, 1, f"{name}.yaml holds a YAML list"))
+            continue
+        for index, item in enumerate(document.data):
+            located = validate_model(
+                model, item, document, problems, (index,), what=_item_name(item, name)
+            )
+            if located is not None:
+                items.append(located)
+
+
+def _load_aliases(file: Path, content: LoadedContent, problems: list[ContentProblem]) -> None:
+    if not file.exists():
+        return
+    document = read_yaml_file(file, problems)
+    if document is None:
+        return
+    content.aliases_document = document
+    data = document.data if document.data is not None else {}
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        problems.append(
+            ContentProblem(file, 1, "aliases.yaml maps old topic ids to new ones (old-id: new-id)")
+        )
+        return
+    content.aliases = dict(data)
+
+
+def _lab_ids(folder: Path) -> set[str]:
+    if not folder.is_dir():
+        return set()
+    return {child.name for child in folder.iterdir() if (child / "lab.yaml").is_file()}
+
+
+def _item_name(item: Any, kind: str) -> str:
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        return f"{kind.rstrip('s')} '{item['id']}'"
+    return kind.rstrip("s")
