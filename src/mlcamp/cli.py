@@ -170,25 +170,27 @@ def doctor_command() -> None:
     from mlcamp.doctor.environment import mlcamp_checks
 
     results = run_checks(extra=mlcamp_checks())
-    table = Table(title="mlcamp doctor", show_lines=False)
+    table = Table(title="mlcamp doctor")
     table.add_column("check")
     table.add_column("status")
-    table.add_column("found")
-    table.add_column("what to do")
+    table.add_column("found", overflow="fold")
     style = {"ok": "green", "missing": "red", "outdated": "yellow", "warning": "yellow"}
     for result in results:
         status = result.status if result.essential or result.ok else f"{result.status} (optional)"
-        table.add_row(
-            result.name,
-            f"[{style[result.status]}]{status}[/]",
-            result.found,
-            result.fix or "",
-        )
+        table.add_row(result.name, f"[{style[result.status]}]{status}[/]", result.found)
     console.print(table)
+    fixes = [result for result in results if result.fix]
+    if fixes:
+        console.print("[bold]What to do:[/]")
+        for result in fixes:
+            label = "" if result.essential else " (optional)"
+            console.print(
+                f"  {result.name}{label}: {result.fix}", soft_wrap=True, markup=False, highlight=False
+            )
     if essentials_ok(results):
         console.print("[green]Everything essential is in place.[/]")
         return
-    errors.print("[red]Some essentials are missing or outdated:[/] run the commands shown above.")
+    errors.print("[red]Some essentials are missing or outdated:[/] do what is listed above.")
     raise typer.Exit(1)
 
 

@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mlcamp.curriculum.models import (
+    MIN_SUMMARY_WORDS,
     ActionStage,
     CommunityGroup,
     Domain,
@@ -73,6 +74,9 @@ class LoadedPart:
     folder: Path
     part: Located[PartFile]
     topics: list[Located[TopicFile]] = field(default_factory=list)
+    # Topic files that exist but did not validate (already reported): their ids still count as
+    # known, so references to them are not reported a second time as unknown.
+    invalid_topic_ids: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -189,11 +193,28 @@ def _load_part(
             continue
         topic_document = read_front_matter_file(topic_file, problems)
         if topic_document is None:
+            loaded.invalid_topic_ids.add(topic_file.stem)
             continue
+        _check_summary_length(topic_document, problems)
         topic = validate_model(TopicFile, topic_document.data, topic_document, problems)
-        if topic is not None:
+        if topic is None:
+            loaded.invalid_topic_ids.add(topic_file.stem)
+        else:
             loaded.topics.append(topic)
     return loaded
+
+
+def _check_summary_length(document: YamlDocument, problems: list[ContentProblem]) -> None:
+    words = len((document.body or "").split())
+    if words < MIN_SUMMARY_WORDS:
+        problems.append(
+            ContentProblem(
+                document.file,
+                document.body_line,
+                f"summary too short: {words} words, at least {MIN_SUMMARY_WORDS} needed "
+                "(the Markdown after the front matter)",
+            )
+        )
 
 
 def _report_unlisted_part_folders(

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from mlcamp.curriculum.graph import find_cycles
 from mlcamp.curriculum.loader import LoadedContent, Located
-from mlcamp.curriculum.models import BACKGROUNDS, MIN_SUMMARY_WORDS, Background, TopicFile
+from mlcamp.curriculum.models import BACKGROUNDS, Background, TopicFile
 from mlcamp.curriculum.problems import ContentProblem
 
 # The CLI contract of DESIGN.md §3: what an action-plan step may send the learner to run.
@@ -149,7 +149,7 @@ def _check_parts_and_topics(content: LoadedContent, problems: list[ContentProble
             index[topic_id] = (part_index, topic)
         for s_index, section in enumerate(part.model.sections):
             for t_index, topic_id in enumerate(section.topics):
-                if topic_id not in files_by_id:
+                if topic_id not in files_by_id and topic_id not in loaded.invalid_topic_ids:
                     problems.append(
                         ContentProblem(
                             part.file,
@@ -177,6 +177,8 @@ def _check_prerequisites(
                 continue
             seen.add(prerequisite)
             if prerequisite not in topics:
+                if any(prerequisite in p.invalid_topic_ids for p in content.parts):
+                    continue  # the file exists but is invalid, which is reported already
                 hint = (
                     f"; it was renamed to '{content.aliases[prerequisite]}'"
                     if prerequisite in content.aliases
@@ -322,16 +324,6 @@ def _check_topic_links(
                         f"({', '.join(sorted(vocabulary))}) or add it there",
                     )
                 )
-        words = len((topic.document.body or "").split())
-        if words < MIN_SUMMARY_WORDS:
-            problems.append(
-                ContentProblem(
-                    topic.file,
-                    topic.document.body_line,
-                    f"summary too short: {words} words, at least {MIN_SUMMARY_WORDS} needed "
-                    "(the Markdown after the front matter)",
-                )
-            )
     if content.path is not None:
         path = content.path
         for index, specialization in enumerate(path.model.specializations):

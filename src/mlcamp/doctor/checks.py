@@ -65,22 +65,18 @@ PACKAGES: tuple[Check, ...] = (
     Check("scikit-learn", "sklearn", ("scikit-learn",), (1, 4), True, "pip install scikit-learn"),
     Check("pandas", "pandas", ("pandas",), (2, 0), True, "pip install pandas"),
     Check("matplotlib", "matplotlib", ("matplotlib",), (3, 7), True, "pip install matplotlib"),
-    Check(
-        "Jupyter kernel",
-        "ipykernel",
-        ("ipykernel",),
-        (6, 0),
-        True,
-        "pip install ipykernel",
-    ),
     Check("PyTorch", "torch", ("torch",), (2, 0), False, "pip install torch   (for Module 3 on)"),
 )
 
 MINIMUM_PYTHON = (3, 11)
 
+JUPYTER_KERNEL = Check(
+    "Jupyter kernel", "ipykernel", ("ipykernel",), (6, 0), True, "pip install ipykernel"
+)
+
 JUPYTER_FRONT_ENDS: tuple[Check, ...] = (
-    Check("Jupyter", "jupyterlab", ("jupyterlab",), (4, 0), True, "pip install 'mlcamp[jupyter]'"),
-    Check("Jupyter", "notebook", ("notebook",), (7, 0), True, "pip install 'mlcamp[jupyter]'"),
+    Check("Jupyter", "jupyterlab", ("jupyterlab",), (4, 0), True, "pip install jupyterlab"),
+    Check("Jupyter", "notebook", ("notebook",), (7, 0), True, "pip install notebook"),
 )
 
 
@@ -98,7 +94,7 @@ def check_jupyter() -> CheckResult:
         True,
         "missing",
         "not installed",
-        "pip install 'mlcamp[jupyter]'   (JupyterLab and a Python kernel)",
+        "pip install jupyterlab ipykernel",
     )
 
 
@@ -126,7 +122,7 @@ def check_gpu(probe: Callable[[], str | None] | None = None) -> CheckResult:
             False,
             "warning",
             "none found",
-            "optional: deep-learning topics run on the CPU (slower) or on Google Colab",
+            "deep-learning topics run on the CPU (slower) or on Google Colab",
         )
     return CheckResult("GPU", False, "ok", found)
 
@@ -152,6 +148,7 @@ def run_checks(extra: tuple[Callable[[], CheckResult], ...] = ()) -> list[CheckR
         check_python(),
         *(package.run() for package in PACKAGES if package.essential),
         check_jupyter(),
+        JUPYTER_KERNEL.run(),
         *(package.run() for package in PACKAGES if not package.essential),
         check_gpu(),
     ]

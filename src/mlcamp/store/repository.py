@@ -1,0 +1,679 @@
+"""The Store: opening the database and the repository functions the rest of mlcamp calls.
+
+Every method runs in its own short transaction (writes take the write lock up front, see
+:func:`mlcamp.store.engine.writer`) and returns immutable records from
+:mod:`mlcamp.store.records`. Any database failure surfaces as a :class:`StoreError` subclass.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, TypedDict, Unpack
+
+from alembic.util import CommandError
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, selectinload
+
+from mlcamp.paths import database_url
+from mlcamp.store.engine import (
+    DEFAULT_BUSY_TIMEOUT_MS,
+    SQLITE_HEADER,
+    create_store_engine,
+    describe_location,
+    sqlite_file,
+    writer,
+)
+from mlcamp.store.errors import (
+    LearnerNotFoundError,
+    StoreCorruptError,
+    StoreError,
+    StoreUnwritableError,
+    classify_database_error,
+)
+from mlcamp.store.models import (
+    BACKGROUNDS,
+    EVIDENCE_KINDS,
+    LAB_EVENT_KINDS,
+    LAB_STATUSES,
+    PLAN_ITEM_KINDS,
+    SPECIALIZATIONS,
+    TOPIC_STATES,
+    LabAttempt,
+    LabEvent,
+    Learner,
+    Plan,
+    PlanItem,
+    TopicEvent,
+    TopicStatus,
+    utcnow,
+)
+from mlcamp.store.records import (
+    LabAttemptRecord,
+    LabEventRecord,
+    LearnerRecord,
+    PlanItemRecord,
+    PlanRecord,
+    TopicEventRecord,
+    TopicStatusRecord,
+)
+from mlcamp.store.schema import current_revisions, ensure_schema
+from mlcamp.store.validation import (
+    check_choice,
+    check_date,
+    check_number,
+    check_sha256,
+    check_text,
+)
+
+__all__ = ["LearnerChanges", "Store", "open_store"]
+
+_DATABASE_ERRORS = (SQLAlchemyError, sqlite3.Error, CommandError, OSError)
+
+
+class LearnerChanges(TypedDict, total=False):
+    """Profile fields accepted by :meth:`Store.update_learner` (all optional)."""
+
+    name: str
+    background: str
+    hours_per_week: float
+    start_date: date
+    target_date: date | None
+    specialization: str | None
+
+
+def open_store(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Store:
+    """Open (creating and migrating if needed) the mlcamp database and return a :class:`Store`.
+
+    ``url`` defaults to :func:`mlcamp.paths.database_url` (MLCAMP_DATABASE_URL, or ``mlcamp.db``
+    in MLCAMP_HOME, which is created if missing). The schema is upgraded to the newest revision
+    under a write lock, so concurrent first opens are safe. Raises a :class:`StoreError` subclass
+    for a database from a newer mlcamp, a locked, corrupt or unwritable database; a corrupt file is
+    never modified.
+    """
+    raw_url = database_url() if url is None else url
+    try:
+        parsed = make_url(raw_url)
+    except ArgumentError as error:
+        raise StoreError(
+            f"{raw_url!r} is not a valid database URL ({error}). Check MLCAMP_DATABASE_URL; "
+            "for a file use sqlite:////absolute/path/to/mlcamp.db."
+        ) from error
+    location = describe_location(parsed)
+    path = sqlite_file(parsed)
+    if path is not None:
+        _prepare_sqlite_file(path, location)
+    try:
+        engine = create_store_engine(parsed, busy_timeout_ms=busy_timeout_ms)
+    except NoSuchModuleError as error:
+        raise StoreError(
+            f"mlcamp cannot use the database {location}: {error}. Install its driver, or unset "
+            "MLCAMP_DATABASE_URL to use the local SQLite database.",
+            location=location,
+        ) from error
+    try:
+        ensure_schema(engine, location)
+    except BaseException as error:
+        engine.dispose()
+        if isinstance(error, _DATABASE_ERRORS):
+            raise classify_database_error(error, location) from error
+        raise
+    return Store(engine, location)
+
+
+def _prepare_sqlite_file(path: Path, location: str) -> None:
+    """Create the database's folder and refuse, without touching it, a file that is not SQLite."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise StoreUnwritableError(
+            location, f"cannot create the folder {folder} ({reason})"
+        ) from error
+    if path.is_dir():
+        raise StoreUnwritableError(location, "that path is a folder, not a database file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StoreUnwritableError(location, error.strerror or str(error)) from error
+    if header and header != SQLITE_HEADER:
+        raise StoreCorruptError(location, "the file is not an SQLite database")
+
+
+class Store:
+    """The learner's progress database. Create it with :func:`open_store`; close it when done.
+
+    Usable as a context manager. Methods are safe to call from several processes at once.
+    """
+
+    def __init__(self, engine: Engine, location: str) -> None:
+        self._engine = engine
+        self._writer = writer(engine)
+        self.location = location
+        """The database file (or URL without password), for messages."""
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for tools and tests; prefer the repository methods)."""
+        return self._engine
+
+    def close(self) -> None:
+        """Close every pooled connection. The store must not be used afterwards."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.location!r})"
+
+    @contextmanager
+    def _session(self, *, write: bool) -> Iterator[Session]:
+        """Run one transaction; translate database failures into :class:`StoreError`."""
+        try:
+            with (
+                Session(self._writer if write else self._engine, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                yield session
+        except _DATABASE_ERRORS as error:
+            raise classify_database_error(error, self.location) from error
+
+    def _require_learner(self, session: Session, learner_id: int) -> Learner:
+        learner = session.get(Learner, learner_id)
+        if learner is None:
+            raise LearnerNotFoundError(self.location, learner_id)
+        return learner
+
+    # -- schema --------------------------------------------------------------------------------
+
+    def schema_revision(self) -> str | None:
+        """Return the database's Alembic revision (None if it was never migrated)."""
+        try:
+            with self._engine.connect() as connection:
+                revisions = current_revisions(connection)
+        except _DATABASE_ERRORS as error:
+            raise classify_database_error(error, self.location) from error
+        return revisions[0] if revisions else None
+
+    def check_integrity(self) -> list[str]:
+        """Run SQLite's ``quick_check`` and return the problems found (empty when healthy)."""
+        if self._engine.dialect.name != "sqlite":
+            return []
+        with self._session(write=False) as session:
+            rows = session.connection().exec_driver_sql("PRAGMA quick_check").scalars().all()
+        return [str(row) for row in rows if row != "ok"]
+
+    # -- learner -------------------------------------------------------------------------------
+
+    def get_or_create_learner(
+        self,
+        name: str = "me",
+        *,
+        background: str = "beginner",
+        hours_per_week: float = 10.0,
+        start_date: date | None = None,
+        target_date: date | None = None,
+        specialization: str | None = None,
+    ) -> LearnerRecord:
+        """Return the learner called ``name``, creating it with the given profile if missing.
+
+        The profile arguments are used only when the learner is created (``start_date`` defaults
+        to today); an existing learner is returned unchanged (see :meth:`update_learner`).
+        """
+        start = date.today() if start_date is None else start_date
+        _check_profile(name, background, hours_per_week, start, target_date, specialization)
+        for attempt in range(2):
+            try:
+                with self._session(write=True) as session:
+                    learner = session.scalars(
+                        select(Learner).where(Learner.name == name)
+                    ).one_or_none()
+                    if learner is None:
+                        now = utcnow()
+                        learner = Learner(
+                            name=name,
+                            background=background,
+                            hours_per_week=float(hours_per_week),
+                            start_date=start,
+                            target_date=target_date,
+                            specialization=specialization,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                        session.add(learner)
+                        session.flush()
+                    return _learner_record(learner)
+            except StoreError as error:
+                # Two servers creating the same learner at once: the loser reads the winner's row.
+                if attempt == 0 and isinstance(error.__cause__, IntegrityError):
+                    continue
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def get_learner(self, learner_id: int) -> LearnerRecord:
+        """Return the learner with ``learner_id`` (:class:`LearnerNotFoundError` if none)."""
+        with self._session(write=False) as session:
+            return _learner_record(self._require_learner(session, learner_id))
+
+    def update_learner(self, learner_id: int, **changes: Unpack[LearnerChanges]) -> LearnerRecord:
+        """Change some profile fields of a learner and return the updated profile."""
+        unknown = set(changes) - set(LearnerChanges.__annotations__)
+        if unknown:
+            raise TypeError(f"update_learner() got unknown field(s): {', '.join(sorted(unknown))}")
+        with self._session(write=True) as session:
+            learner = self._require_learner(session, learner_id)
+            merged: dict[str, Any] = {
+                "name": learner.name,
+                "background": learner.background,
+                "hours_per_week": learner.hours_per_week,
+                "start_date": learner.start_date,
+                "target_date": learner.target_date,
+                "specialization": learner.specialization,
+            }
+            merged.update(changes)
+            _check_profile(**merged)
+            merged["hours_per_week"] = float(merged["hours_per_week"])
+            for field, value in merged.items():
+                setattr(learner, field, value)
+            learner.updated_at = utcnow()
+            session.flush()
+            return _learner_record(learner)
+
+    # -- topics --------------------------------------------------------------------------------
+
+    def set_topic_status(
+        self,
+        learner_id: int,
+        topic_id: str,
+        state: str,
+        *,
+        evidence: str | None = None,
+        evidence_ref: str | None = None,
+    ) -> TopicStatusRecord:
+        """Set a topic's state and append the change to its history, in one transaction.
+
+        ``evidence`` says why (``lab-passed``, ``quiz-passed``, ``self-reported``) and
+        ``evidence_ref`` which lab or quiz. Setting exactly the current values records nothing.
+        """
+        check_text("topic_id", topic_id)
+        check_choice("state", state, TOPIC_STATES)
+        check_choice("evidence", evidence, EVIDENCE_KINDS, optional=True)
+        if evidence_ref is not None:
+            check_text("evidence_ref", evidence_ref)
+            if evidence is None:
+                raise ValueError("evidence_ref needs an evidence kind (e.g. evidence='lab-passed')")
+        with self._session(write=True) as session:
+            self._require_learner(session, learner_id)
+            status = session.scalars(
+                select(TopicStatus).where(
+                    TopicStatus.learner_id == learner_id, TopicStatus.topic_id == topic_id
+                )
+            ).one_or_none()
+            if status is not None and (status.state, status.evidence, status.evidence_ref) == (
+                state,
+                evidence,
+                evidence_ref,
+            ):
+                return _topic_status_record(status)
+            now = utcnow()
+            if status is None:
+                status = TopicStatus(learner_id=learner_id, topic_id=topic_id)
+                session.add(status)
+            status.state = state
+            status.evidence = evidence
+            status.evidence_ref = evidence_ref
+            status.updated_at = now
+            session.add(
+                TopicEvent(
+                    learner_id=learner_id,
+                    topic_id=topic_id,
+                    state=state,
+                    evidence=evidence,
+                    evidence_ref=evidence_ref,
+                    created_at=now,
+                )
+            )
+            session.flush()
+            return _topic_status_record(status)
+
+    def topic_statuses(self, learner_id: int) -> dict[str, TopicStatusRecord]:
+        """Return the current status of every topic the learner has touched, by topic id."""
+        with self._session(write=False) as session:
+            self._require_learner(session, learner_id)
+            rows = session.scalars(
+                select(TopicStatus)
+                .where(TopicStatus.learner_id == learner_id)
+                .order_by(TopicStatus.topic_id)
+            )
+            return {row.topic_id: _topic_status_record(row) for row in rows}
+
+    def topic_events(self, learner_id: int, topic_id: str | None = None) -> list[TopicEventRecord]:
+        """Return the learner's status changes, oldest first (optionally for one topic)."""
+        query = select(TopicEvent).where(TopicEvent.learner_id == learner_id)
+        if topic_id is not None:
+            query = query.where(TopicEvent.topic_id == topic_id)
+        with self._session(write=False) as session:
+            self._require_learner(session, learner_id)
+            rows = session.scalars(query.order_by(TopicEvent.id))
+            return [_topic_event_record(row) for row in rows]
+
+    # -- labs ----------------------------------------------------------------------------------
+
+    def record_lab_attempt(
+        self,
+        learner_id: int,
+        lab_id: str,
+        status: str,
+        score: float,
+        report: Mapping[str, Any] | str,
+        *,
+        code_sha256: str | None = None,
+    ) -> LabAttemptRecord:
+        """Record one grading of a lab: its status, score in [0, 1] and the JSON report.
+
+        ``report`` is the report as a mapping or as JSON text; ``code_sha256`` identifies the
+        submitted code (see :func:`mlcamp.store.code_digest`).
+        """
+        check_text("lab_id", lab_id)
+        check_choice("status", status, LAB_STATUSES)
+        value = check_number("score", score, low=0.0, high=1.0)
+        check_sha256(code_sha256)
+        report_json = _report_json(report)
+        with self._session(write=True) as session:
+            self._require_learner(session, learner_id)
+            attempt = LabAttempt(
+                learner_id=learner_id,
+                lab_id=lab_id,
+                status=status,
+                score=value,
+                report_json=report_json,
+                code_sha256=code_sha256,
+                created_at=utcnow(),
+            )
+            session.add(attempt)
+            session.flush()
+            return _lab_attempt_record(attempt)
+
+    def lab_attempts(self, learner_id: int, lab_id: str | None = None) -> list[LabAttemptRecord]:
+        """Return the learner's lab gradings, oldest first (optionally for one lab)."""
+        query = select(LabAttempt).where(LabAttempt.learner_id == learner_id)
+        if lab_id is not None:
+            query = query.where(LabAttempt.lab_id == lab_id)
+        with self._session(write=False) as session:
+            self._require_learner(session, learner_id)
+            rows = session.scalars(query.order_by(LabAttempt.id))
+            return [_lab_attempt_record(row) for row in rows]
+
+    def record_lab_event(
+        self,
+        learner_id: int,
+        lab_id: str,
+        kind: str,
+        *,
+        detail: str | int | None = None,
+        forced: bool = False,
+    ) -> LabEventRecord:
+        """Record that the learner viewed a hint or the solution of a lab.
+
+        ``detail`` is e.g. the hint number; ``forced`` marks a solution shown before a pass.
+        """
+        check_text("lab_id", lab_id)
+        check_choice("kind", kind, LAB_EVENT_KINDS)
+        text = None if detail is None else check_text("detail", str(detail))
+        if not isinstance(forced, bool):
+            raise ValueError(f"forced must be a bool, got {forced!r}")
+        with self._session(write=True) as session:
+            self._require_learner(session, learner_id)
+            event = LabEvent(
+                learner_id=learner_id,
+                lab_id=lab_id,
+                kind=kind,
+                detail=text,
+                forced=forced,
+                created_at=utcnow(),
+            )
+            session.add(event)
+            session.flush()
+            return _lab_event_record(event)
+
+    def lab_events(
+        self, learner_id: int, lab_id: str | None = None, kind: str | None = None
+    ) -> list[LabEventRecord]:
+        """Return the learner's hint/solution views, oldest first (optionally filtered)."""
+        check_choice("kind", kind, LAB_EVENT_KINDS, optional=True)
+        query = select(LabEvent).where(LabEvent.learner_id == learner_id)
+        if lab_id is not None:
+            query = query.where(LabEvent.lab_id == lab_id)
+        if kind is not None:
+            query = query.where(LabEvent.kind == kind)
+        with self._session(write=False) as session:
+            self._require_learner(session, learner_id)
+            rows = session.scalars(query.order_by(LabEvent.id))
+            return [_lab_event_record(row) for row in rows]
+
+    # -- plans ---------------------------------------------------------------------------------
+
+    def save_plan(
+        self,
+        learner_id: int,
+        *,
+        start_date: date,
+        end_date: date,
+        reason: str,
+        items: Iterable[PlanItemRecord],
+    ) -> PlanRecord:
+        """Save a new plan for the learner (numbered after the previous one) and return it.
+
+        Items must have distinct ``(week_start, position)`` pairs; earlier plans are kept.
+        """
+        check_date("start_date", start_date)
+        check_date("end_date", end_date)
+        if end_date < start_date:
+            raise ValueError(f"end_date {end_date} is before start_date {start_date}")
+        check_text("reason", reason, max_length=10_000)
+        entries = list(items)
+        _check_plan_items(entries)
+        with self._session(write=True) as session:
+            self._require_learner(session, learner_id)
+            previous = session.scalar(
+                select(func.max(Plan.sequence)).where(Plan.learner_id == learner_id)
+            )
+            plan = Plan(
+                learner_id=learner_id,
+                sequence=(previous or 0) + 1,
+                start_date=start_date,
+                end_date=end_date,
+                reason=reason,
+                created_at=utcnow(),
+                items=[
+                    PlanItem(
+                        week_start=entry.week_start,
+                        position=entry.position,
+                        kind=entry.kind,
+                        ref_id=entry.ref_id,
+                        hours=float(entry.hours),
+                    )
+                    for entry in entries
+                ],
+            )
+            session.add(plan)
+            session.flush()
+            return _plan_record(plan)
+
+    def latest_plan(self, learner_id: int) -> PlanRecord | None:
+        """Return the learner's most recent plan, or None if no plan was saved yet."""
+        with self._session(write=False) as session:
+            self._require_learner(session, learner_id)
+            plan = session.scalars(
+                select(Plan)
+                .where(Plan.learner_id == learner_id)
+                .order_by(Plan.sequence.desc())
+                .limit(1)
+                .options(selectinload(Plan.items))
+            ).one_or_none()
+            return None if plan is None else _plan_record(plan)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _check_profile(
+    name: object,
+    background: object,
+    hours_per_week: object,
+    start_date: object,
+    target_date: object,
+    specialization: object,
+) -> None:
+    check_text("name", name)
+    check_choice("background", background, BACKGROUNDS)
+    check_number("hours_per_week", hours_per_week, low=0.0, high=168.0)
+    if hours_per_week == 0:
+        raise ValueError("hours_per_week must be more than 0")
+    check_date("start_date", start_date)
+    check_date("target_date", target_date, optional=True)
+    if isinstance(target_date, date) and isinstance(start_date, date) and target_date < start_date:
+        raise ValueError(f"target_date {target_date} is before start_date {start_date}")
+    check_choice("specialization", specialization, SPECIALIZATIONS, optional=True)
+
+
+def _check_plan_items(entries: list[PlanItemRecord]) -> None:
+    seen: set[tuple[date, int]] = set()
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, PlanItemRecord):
+            raise ValueError(f"items[{index}] must be a PlanItemRecord, got {entry!r}")
+        check_date(f"items[{index}].week_start", entry.week_start)
+        if isinstance(entry.position, bool) or not isinstance(entry.position, int):
+            raise ValueError(f"items[{index}].position must be an int, got {entry.position!r}")
+        check_choice(f"items[{index}].kind", entry.kind, PLAN_ITEM_KINDS)
+        check_text(f"items[{index}].ref_id", entry.ref_id)
+        check_number(f"items[{index}].hours", entry.hours, low=0.0)
+        key = (entry.week_start, entry.position)
+        if key in seen:
+            raise ValueError(
+                f"items[{index}] repeats position {entry.position} "
+                f"in the week of {entry.week_start}"
+            )
+        seen.add(key)
+
+
+def _report_json(report: Mapping[str, Any] | str) -> str:
+    if isinstance(report, str):
+        try:
+            json.loads(report)
+        except ValueError as error:
+            raise ValueError(f"report is not valid JSON: {error}") from error
+        return report
+    if not isinstance(report, Mapping):
+        raise ValueError(f"report must be a mapping or JSON text, got {type(report).__name__}")
+    try:
+        return json.dumps(dict(report), ensure_ascii=False)
+    except TypeError as error:
+        raise ValueError(f"report cannot be stored as JSON: {error}") from error
+
+
+def _learner_record(row: Learner) -> LearnerRecord:
+    return LearnerRecord(
+        id=row.id,
+        name=row.name,
+        background=row.background,
+        hours_per_week=row.hours_per_week,
+        start_date=row.start_date,
+        target_date=row.target_date,
+        specialization=row.specialization,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _topic_status_record(row: TopicStatus) -> TopicStatusRecord:
+    return TopicStatusRecord(
+        learner_id=row.learner_id,
+        topic_id=row.topic_id,
+        state=row.state,
+        evidence=row.evidence,
+        evidence_ref=row.evidence_ref,
+        updated_at=row.updated_at,
+    )
+
+
+def _topic_event_record(row: TopicEvent) -> TopicEventRecord:
+    return TopicEventRecord(
+        id=row.id,
+        learner_id=row.learner_id,
+        topic_id=row.topic_id,
+        state=row.state,
+        evidence=row.evidence,
+        evidence_ref=row.evidence_ref,
+        created_at=row.created_at,
+    )
+
+
+def _lab_attempt_record(row: LabAttempt) -> LabAttemptRecord:
+    return LabAttemptRecord(
+        id=row.id,
+        learner_id=row.learner_id,
+        lab_id=row.lab_id,
+        status=row.status,
+        score=row.score,
+        report_json=row.report_json,
+        code_sha256=row.code_sha256,
+        created_at=row.created_at,
+    )
+
+
+def _lab_event_record(row: LabEvent) -> LabEventRecord:
+    return LabEventRecord(
+        id=row.id,
+        learner_id=row.learner_id,
+        lab_id=row.lab_id,
+        kind=row.kind,
+        detail=row.detail,
+        forced=row.forced,
+        created_at=row.created_at,
+    )
+
+
+def _plan_record(row: Plan) -> PlanRecord:
+    items = sorted(row.items, key=lambda item: (item.week_start, item.position))
+    return PlanRecord(
+        id=row.id,
+        learner_id=row.learner_id,
+        sequence=row.sequence,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        reason=row.reason,
+        created_at=row.created_at,
+        items=tuple(
+            PlanItemRecord(
+                week_start=item.week_start,
+                position=item.position,
+                kind=item.kind,
+                ref_id=item.ref_id,
+                hours=item.hours,
+            )
+            for item in items
+        ),
+    )
