@@ -185,7 +185,10 @@ def doctor_command() -> None:
         for result in fixes:
             label = "" if result.essential else " (optional)"
             console.print(
-                f"  {result.name}{label}: {result.fix}", soft_wrap=True, markup=False, highlight=False
+                f"  {result.name}{label}: {result.fix}",
+                soft_wrap=True,
+                markup=False,
+                highlight=False,
             )
     if essentials_ok(results):
         console.print("[green]Everything essential is in place.[/]")

@@ -10,6 +10,7 @@ failing half-way through a transaction. Nothing here assumes SQLite for other da
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file."""
 
 _WRITE_OPTION = "mlcamp_write"
+_WAL_RETRY_SECONDS = 0.02
 
 
 def is_sqlite(url: URL) -> bool:
@@ -114,7 +116,7 @@ def _install_sqlite_hooks(engine: Engine, *, busy_timeout_ms: int, wal: bool) ->
             cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
             cursor.execute("PRAGMA foreign_keys = ON")
             if wal:
-                cursor.execute("PRAGMA journal_mode = WAL").fetchone()
+                _enable_wal(cursor, busy_timeout_ms)
         finally:
             cursor.close()
 
@@ -124,3 +126,24 @@ def _install_sqlite_hooks(engine: Engine, *, busy_timeout_ms: int, wal: bool) ->
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+def _enable_wal(cursor: sqlite3.Cursor, busy_timeout_ms: int) -> None:
+    """Switch the database to WAL journal mode, waiting up to the busy timeout for other users.
+
+    Changing the journal mode needs an exclusive lock and SQLite reports "database is locked"
+    at once, without its busy handler, while other processes open the same fresh database; so
+    retry here. Once a database is in WAL mode this is a cheap no-op.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as error:
+            locked = "locked" in str(error).lower() or getattr(
+                error, "sqlite_errorname", ""
+            ).startswith("SQLITE_BUSY")
+            if not locked or time.monotonic() >= deadline:
+                raise
+        time.sleep(_WAL_RETRY_SECONDS)

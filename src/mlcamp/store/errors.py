@@ -41,7 +41,8 @@ class StoreTooNewError(StoreError):
         super().__init__(
             f"The mlcamp database {location} was written by a newer version of mlcamp "
             f"(schema revision {revision!r}; this mlcamp knows revisions up to {head!r}). "
-            "Upgrade mlcamp: pip install -U mlcamp; your data is untouched.",
+            "Upgrade mlcamp (from a clone: git pull, then python3 -m pip install -e .), or point "
+            "MLCAMP_HOME at another folder to keep both; your data is untouched.",
             location=location,
         )
         self.revision = revision

@@ -107,18 +107,18 @@ def open_store(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY_TI
             "for a file use sqlite:////absolute/path/to/mlcamp.db."
         ) from error
     location = describe_location(parsed)
-    path = sqlite_file(parsed)
-    if path is not None:
-        _prepare_sqlite_file(path, location)
     try:
         engine = create_store_engine(parsed, busy_timeout_ms=busy_timeout_ms)
-    except NoSuchModuleError as error:
+    except (NoSuchModuleError, ImportError, ArgumentError) as error:
         raise StoreError(
-            f"mlcamp cannot use the database {location}: {error}. Install its driver, or unset "
-            "MLCAMP_DATABASE_URL to use the local SQLite database.",
+            f"mlcamp cannot use the database {location}: {error}. Check MLCAMP_DATABASE_URL and "
+            "install the database driver it needs, or unset it to use the local SQLite database.",
             location=location,
         ) from error
     try:
+        path = sqlite_file(parsed)
+        if path is not None:
+            _prepare_sqlite_file(path, location)
         ensure_schema(engine, location)
     except BaseException as error:
         engine.dispose()
@@ -147,7 +147,9 @@ def _prepare_sqlite_file(path: Path, location: str) -> None:
         return
     except OSError as error:
         raise StoreUnwritableError(location, error.strerror or str(error)) from error
-    if header and header != SQLITE_HEADER:
+    # Empty: SQLite initialises it. All zeros: possibly a database being created by another
+    # process right now; SQLite itself decides (and reports a real corruption as such).
+    if header.strip(b"\x00") and header != SQLITE_HEADER:
         raise StoreCorruptError(location, "the file is not an SQLite database")
 
 
