@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -66,21 +68,46 @@ def main_callback(
 
 
 @content_app.command("check")
-def content_check(root: RootOption = None) -> None:
-    """Validate every content file; list every problem with its file and line."""
+def content_check(
+    root: RootOption = None,
+    labs: Annotated[
+        bool, typer.Option("--labs/--no-labs", help="Also prove every lab (slower).")
+    ] = True,
+    lab: Annotated[
+        list[str] | None,
+        typer.Option("--lab", help="Prove only this lab (repeatable).", show_default=False),
+    ] = None,
+) -> None:
+    """Validate every content file and lab; list every problem with its file and line."""
+    from mlcamp.grader.content import check_labs
+    from mlcamp.paths import mlcamp_home
+
     content_root = (root or default_content_root()).resolve()
     problems = check_content(content_root)
-    if not problems:
-        curriculum = load_curriculum(content_root)
+    curriculum = None if problems else load_curriculum(content_root)
+    with _progress("Proving labs") as step:
+        problems += check_labs(
+            content_root,
+            curriculum,
+            run=labs,
+            only=lab,
+            progress=step,
+            oracle_cache=mlcamp_home() / "cache" / "oracle",
+        )
+    if not problems and curriculum is not None:
         topics = curriculum.topics()
+        from mlcamp.labs.registry import read_labs
+
+        lab_count = len(read_labs(content_root)[0])
+        proven = " (each reference passes, each wrong variant fails)" if labs else ""
         console.print(
             f"[green]Content OK[/]: {len(curriculum.parts)} parts, {len(topics)} topics, "
             f"{len(curriculum.resources)} resources, "
-            f"{len(curriculum.overview.milestones)} milestones."
+            f"{len(curriculum.overview.milestones)} milestones, {lab_count} labs{proven}."
         )
         return
     base = Path.cwd()
-    for problem in problems:
+    for problem in sorted(set(problems), key=lambda p: (str(p.file), p.line or 0, p.message)):
         print(problem.render(relative_to=base))
     count = len(problems)
     errors.print(f"[red]{count} problem{'s' if count != 1 else ''}[/] in {content_root}")
@@ -93,6 +120,17 @@ def content_schema() -> None:
     from mlcamp.curriculum.schema import path_json_schema_text
 
     sys.stdout.write(path_json_schema_text())
+
+
+@contextmanager
+def _progress(description: str) -> Iterator[Callable[[str], None]]:
+    """A transient Rich status line (on stderr) that callers update with what they are doing."""
+    with errors.status(description) as status:
+
+        def step(what: str) -> None:
+            status.update(f"{description}: {what}")
+
+        yield step
 
 
 def _load_or_exit(root: Path | None) -> Curriculum:

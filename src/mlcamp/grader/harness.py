@@ -1,0 +1,759 @@
+"""The sandbox side of grading: the wire protocol, the zygote and the child that runs learner code.
+
+This file runs in two places. Inside the sandbox it is started as a script (standard library and
+NumPy only, nothing else of mlcamp is visible there): first as a *zygote* that imports NumPy once
+and then forks one *child* per submission. The grader process imports the same file as a module
+for the wire protocol, so both sides share one definition of it.
+
+Wire protocol: a message is a frame of JSON followed by `blobs` binary frames; a frame is a 4-byte
+big-endian length and its bytes. Values travel as tagged JSON; arrays as `.npy` bytes written and
+read with `allow_pickle=False`. Nothing is ever pickled in either direction.
+
+The child trusts nothing it receives beyond this format, and the grader trusts nothing the child
+returns: it decodes with size and depth limits and compares in its own process.
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import json
+import linecache
+import math
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+import traceback
+import types
+from typing import Any
+
+MAX_FRAME = 512 * 1024 * 1024
+MAX_DEPTH = 8
+MAX_ITEMS = 100_000
+MAX_STRING = 100_000
+_LENGTH = struct.Struct(">I")
+
+
+class ProtocolError(Exception):
+    """A message that breaks the wire format or its limits."""
+
+
+# -- frames ---------------------------------------------------------------------------------------
+
+
+def encode_message(header: dict[str, Any], blobs: list[bytes]) -> bytes:
+    """Serialise a header and its binary blobs into frames."""
+    header = {**header, "blobs": len(blobs)}
+    payload = json.dumps(header, allow_nan=True).encode()
+    parts = [_LENGTH.pack(len(payload)), payload]
+    for blob in blobs:
+        parts.append(_LENGTH.pack(len(blob)))
+        parts.append(blob)
+    return b"".join(parts)
+
+
+class FrameReader:
+    """Incremental parser: feed bytes, take complete messages (header, blobs) out."""
+
+    def __init__(self, max_bytes: int = MAX_FRAME) -> None:
+        self.buffer = bytearray()
+        self.max_bytes = max_bytes
+
+    def feed(self, data: bytes) -> None:
+        """Append bytes read from the stream."""
+        self.buffer += data
+        if len(self.buffer) > self.max_bytes + 64:
+            raise ProtocolError(f"message larger than {self.max_bytes} bytes")
+
+    def take(self) -> tuple[dict[str, Any], list[bytes]] | None:
+        """Return the next complete message, or None if more bytes are needed."""
+        frames: list[bytes] = []
+        offset = 0
+        needed = 1
+        while len(frames) < needed:
+            if len(self.buffer) - offset < 4:
+                return None
+            (length,) = _LENGTH.unpack_from(self.buffer, offset)
+            if length > self.max_bytes:
+                raise ProtocolError(f"frame of {length} bytes is over the limit")
+            if len(self.buffer) - offset - 4 < length:
+                return None
+            frames.append(bytes(self.buffer[offset + 4 : offset + 4 + length]))
+            offset += 4 + length
+            if len(frames) == 1:
+                try:
+                    header = json.loads(frames[0])
+                except (ValueError, UnicodeDecodeError) as error:
+                    raise ProtocolError(f"bad header: {error}") from error
+                if not isinstance(header, dict) or not isinstance(header.get("blobs"), int):
+                    raise ProtocolError("bad header: not an object with a blob count")
+                if not 0 <= header["blobs"] <= MAX_ITEMS:
+                    raise ProtocolError("bad header: blob count out of range")
+                needed = 1 + header["blobs"]
+        del self.buffer[:offset]
+        return json.loads(frames[0]), frames[1:]
+
+
+def read_message(fd: int) -> tuple[dict[str, Any], list[bytes]] | None:
+    """Blocking read of one message from a file descriptor; None at end of file."""
+    reader = FrameReader()
+    while True:
+        message = reader.take()
+        if message is not None:
+            return message
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return None
+        reader.feed(chunk)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte to a blocking file descriptor."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+# -- values ---------------------------------------------------------------------------------------
+
+
+def array_to_bytes(array: Any) -> bytes:
+    """`.npy` bytes of a plain numeric array (object arrays are refused, never pickled)."""
+    import numpy as np
+
+    array = np.asarray(array)
+    if array.dtype.hasobject:
+        raise TypeError("an array of Python objects (dtype=object) cannot be returned")
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def bytes_to_array(data: bytes) -> Any:
+    """Read `.npy` bytes without ever unpickling."""
+    import numpy as np
+
+    try:
+        array = np.load(io.BytesIO(data), allow_pickle=False)
+    except Exception as error:  # any malformed .npy is a protocol error, whatever numpy raises
+        raise ProtocolError(f"bad array data: {error}") from error
+    if not isinstance(array, np.ndarray):
+        raise ProtocolError("bad array data")
+    return array
+
+
+class Encoder:
+    """Turn Python values into tagged JSON plus blobs. Used on both sides of the wire."""
+
+    def __init__(self, register: Any = None, *, discard_arrays: bool = False) -> None:
+        self.blobs: list[bytes] = []
+        self.register = register
+        self.discard_arrays = discard_arrays
+
+    def encode(self, value: Any, depth: int = 0) -> Any:
+        """Encode one value (recursively, within the depth and size limits)."""
+        import numpy as np
+
+        if depth > MAX_DEPTH:
+            raise TypeError("the result is nested too deeply")
+        if value is None:
+            return {"t": "none"}
+        if isinstance(value, bool | np.bool_):
+            return {"t": "bool", "v": bool(value)}
+        if isinstance(value, np.ndarray):
+            if self.discard_arrays:  # timing runs: the result is not checked, skip the copy
+                return {"t": "none"}
+            self.blobs.append(array_to_bytes(value))
+            return {"t": "array", "b": len(self.blobs) - 1}
+        if isinstance(value, np.generic):
+            self.blobs.append(array_to_bytes(np.asarray(value)))
+            return {"t": "npscalar", "b": len(self.blobs) - 1}
+        if isinstance(value, int):
+            return {"t": "int", "v": str(int.__index__(value))}
+        if isinstance(value, float):
+            return {"t": "float", "v": repr(float.__float__(value))}
+        if isinstance(value, str):
+            text = str.__str__(value)
+            if len(text) > MAX_STRING:
+                raise TypeError("a returned string is too long")
+            return {"t": "str", "v": text}
+        if isinstance(value, list | tuple):
+            if len(value) > MAX_ITEMS:
+                raise TypeError("a returned list is too long")
+            kind = "list" if isinstance(value, list) else "tuple"
+            return {"t": kind, "v": [self.encode(item, depth + 1) for item in list(value)]}
+        if isinstance(value, dict):
+            if len(value) > MAX_ITEMS:
+                raise TypeError("a returned dict is too long")
+            items = dict(value)
+            if not all(isinstance(key, str) for key in items):
+                raise TypeError("only dicts with string keys can be returned")
+            return {"t": "dict", "v": {str(k): self.encode(v, depth + 1) for k, v in items.items()}}
+        if isinstance(value, Code):
+            return {"t": "code", "v": value.source}
+        if isinstance(value, Handle):
+            return {"t": "ref", "id": value.handle_id}
+        if self.register is None:
+            raise TypeError(f"cannot send a {type(value).__name__}")
+        return self.register(value)
+
+
+class Code:
+    """Source text of a small function the checks pass to the learner's code (e.g. `f` of a
+    gradient check). It is evaluated in the sandbox with `np` and `math` available."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def __repr__(self) -> str:
+        return f"Code({self.source!r})"
+
+
+class Handle:
+    """Base for the grader's proxies of objects living in the sandbox (`Remote...` classes)."""
+
+    handle_id: int
+
+
+def decode_value(tree: Any, blobs: list[bytes], make_handle: Any, depth: int = 0) -> Any:
+    """Decode a tagged value (grader side: `make_handle(tree)` builds proxies for objects)."""
+    if depth > MAX_DEPTH + 1:
+        raise ProtocolError("value nested too deeply")
+    if not isinstance(tree, dict) or not isinstance(tree.get("t"), str):
+        raise ProtocolError("bad value")
+    kind = tree["t"]
+    if kind == "none":
+        return None
+    if kind == "bool":
+        return bool(tree["v"])
+    if kind == "int":
+        text = str(tree["v"])
+        if len(text) > 4300:
+            raise ProtocolError("integer too long")
+        return int(text)
+    if kind == "float":
+        return float(str(tree["v"]))
+    if kind == "str":
+        return str(tree["v"])[:MAX_STRING]
+    if kind in ("array", "npscalar"):
+        index = tree.get("b")
+        if not isinstance(index, int) or not 0 <= index < len(blobs):
+            raise ProtocolError("bad blob reference")
+        array = bytes_to_array(blobs[index])
+        if kind == "npscalar":
+            if array.ndim != 0:
+                raise ProtocolError("bad scalar")
+            return array[()]
+        return array
+    if kind in ("list", "tuple"):
+        items = tree.get("v")
+        if not isinstance(items, list) or len(items) > MAX_ITEMS:
+            raise ProtocolError("bad list")
+        decoded = [decode_value(item, blobs, make_handle, depth + 1) for item in items]
+        return decoded if kind == "list" else tuple(decoded)
+    if kind == "dict":
+        items = tree.get("v")
+        if not isinstance(items, dict) or len(items) > MAX_ITEMS:
+            raise ProtocolError("bad dict")
+        return {str(k): decode_value(v, blobs, make_handle, depth + 1) for k, v in items.items()}
+    if kind in ("object", "callable"):
+        if not isinstance(tree.get("id"), int) or not isinstance(tree.get("type"), str):
+            raise ProtocolError("bad object reference")
+        return make_handle(tree)
+    raise ProtocolError(f"unknown value tag {kind!r}")
+
+
+# -- the learner's side: running submitted code ---------------------------------------------------
+
+
+class ForbiddenError(ImportError):
+    """Raised in the sandbox when the learner's code uses something the lab forbids."""
+
+
+class Executor:
+    """Holds the learner's module and the objects it returned; answers one request at a time."""
+
+    def __init__(self) -> None:
+        self.module: types.ModuleType | None = None
+        self.filename = "solution.py"
+        self.objects: dict[int, Any] = {}
+        self.ids: dict[int, int] = {}
+        self.forbidden_used: list[str] = []
+
+    # objects -----------------------------------------------------------------------------------
+
+    def register(self, value: Any) -> dict[str, Any]:
+        """Keep a reference to an object the grader will refer to later, by a small id."""
+        key = id(value)
+        if key not in self.ids:
+            self.ids[key] = len(self.objects) + 1
+            self.objects[self.ids[key]] = value
+        handle_id = self.ids[key]
+        kind = "callable" if callable(value) else "object"
+        if isinstance(value, type):
+            type_name = value.__name__
+        else:
+            type_name = type(value).__name__
+        return {"t": kind, "id": handle_id, "type": str(type_name)[:200]}
+
+    def decode(self, tree: Any, blobs: list[bytes], depth: int = 0) -> Any:
+        """Decode an argument sent by the grader (refs point at kept objects; code is compiled)."""
+        if isinstance(tree, dict) and tree.get("t") == "ref":
+            return self.objects[int(tree["id"])]
+        if isinstance(tree, dict) and tree.get("t") == "code":
+            import numpy as np
+
+            namespace: dict[str, Any] = {"np": np, "math": math}
+            return eval(compile(str(tree["v"]), "<check>", "eval"), namespace)  # noqa: S307
+        if isinstance(tree, dict) and tree.get("t") in ("list", "tuple"):
+            items = [self.decode(item, blobs, depth + 1) for item in tree["v"]]
+            return items if tree["t"] == "list" else tuple(items)
+        if isinstance(tree, dict) and tree.get("t") == "dict":
+            return {k: self.decode(v, blobs, depth + 1) for k, v in tree["v"].items()}
+        return decode_value(tree, blobs, lambda _: None, depth)
+
+    # requests ----------------------------------------------------------------------------------
+
+    def handle(self, request: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+        """Answer one request: load, get or call."""
+        op = request.get("op")
+        try:
+            if op == "load":
+                return self._load(request), []
+            if op == "get":
+                target = self._target(request)
+                value = getattr(target, str(request["name"]))
+                return self._reply(value, 0.0)
+            if op == "call":
+                function = self.objects[int(request["id"])]
+                args = [self.decode(arg, blobs) for arg in request.get("args", [])]
+                kwargs = {str(k): self.decode(v, blobs) for k, v in request.get("kwargs", {}).items()}
+                start = time.perf_counter()
+                value = function(*args, **kwargs)
+                seconds = time.perf_counter() - start
+                return self._reply(value, seconds, discard=bool(request.get("discard")))
+            if op == "ping":
+                return {"ok": True, "value": {"t": "none"}}, []
+            return {"ok": False, "error": {"kind": "protocol", "message": f"unknown op {op}"}}, []
+        except SystemExit as error:
+            return self._error("exited", f"the code called sys.exit({error.code!r})"), []
+        except BaseException as error:  # the learner's exception, reported as data
+            return self._exception(error), []
+
+    def _target(self, request: dict[str, Any]) -> Any:
+        if request.get("id") is None:
+            if self.module is None:
+                raise RuntimeError("no submission loaded")
+            return self.module
+        return self.objects[int(request["id"])]
+
+    def _reply(
+        self, value: Any, seconds: float, *, discard: bool = False
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        encoder = Encoder(self.register, discard_arrays=discard)
+        try:
+            tree = encoder.encode(value)
+        except Exception as error:
+            return self._error("bad_result", f"the result cannot be checked: {error}"), []
+        reply = {"ok": True, "value": tree, "seconds": seconds}
+        if self.forbidden_used:
+            reply["forbidden"] = list(self.forbidden_used)
+        return reply, encoder.blobs
+
+    def _error(self, kind: str, message: str) -> dict[str, Any]:
+        reply: dict[str, Any] = {"ok": False, "error": {"kind": kind, "message": message[:4000]}}
+        if self.forbidden_used:
+            reply["forbidden"] = list(self.forbidden_used)
+        return reply
+
+    def _exception(self, error: BaseException) -> dict[str, Any]:
+        if isinstance(error, ForbiddenError):
+            return self._error("forbidden_import", str(error))
+        if isinstance(error, MemoryError):
+            return self._error("memory", "the code ran out of memory (MemoryError)")
+        if isinstance(error, RecursionError):
+            return self._error("exception", "RecursionError: " + self._trimmed_traceback(error))
+        kind = "not_implemented" if isinstance(error, NotImplementedError) else "exception"
+        reply = self._error(kind, self._trimmed_traceback(error))
+        reply["error"]["type"] = type(error).__name__
+        reply["error"]["text"] = _safe_str(error)[:1000]
+        return reply
+
+    def _trimmed_traceback(self, error: BaseException) -> str:
+        """The traceback's frames in the learner's file only, then the exception line."""
+        frames = [
+            frame
+            for frame in traceback.extract_tb(error.__traceback__)
+            if frame.filename == self.filename
+        ][-8:]
+        lines = [
+            f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
+            + (f"    {frame.line}\n" if frame.line else "")
+            for frame in frames
+        ]
+        head = "Traceback (in your file):\n" if lines else ""
+        return head + "".join(lines) + f"{type(error).__name__}: {_safe_str(error)}"[:2000]
+
+    def _load(self, request: dict[str, Any]) -> dict[str, Any]:
+        source = str(request["source"])
+        self.filename = str(request.get("filename", "solution.py"))
+        module_name = str(request.get("module", "solution"))
+        try:
+            code = compile(source, self.filename, "exec", dont_inherit=True)
+        except SyntaxError as error:
+            return self._error("syntax", f"line {error.lineno}: {error.msg}")
+        linecache.cache[self.filename] = (len(source), None, source.splitlines(True), self.filename)
+        install_guard(
+            self,
+            [str(name) for name in request.get("forbidden_imports", [])],
+            [str(name) for name in request.get("forbidden_calls", [])],
+        )
+        module = types.ModuleType(module_name)
+        module.__file__ = self.filename
+        sys.modules[module_name] = module
+        self.module = module
+        try:
+            exec(code, module.__dict__)  # noqa: S102 - this is the sandboxed child's whole job
+        except SystemExit as error:
+            return self._error("exited", f"the file called sys.exit({error.code!r}) when imported")
+        except BaseException as error:
+            reply = self._exception(error)
+            if reply["error"]["kind"] in ("exception", "not_implemented"):
+                reply["error"]["kind"] = "crash"
+                reply["error"]["message"] = (
+                    "your file raised an error when it was imported:\n" + reply["error"]["message"]
+                )
+            return reply
+        if self.forbidden_used:
+            return self._error(
+                "forbidden_import", f"your file uses {', '.join(self.forbidden_used)}, which this lab forbids"
+            )
+        names = [str(name) for name in request.get("entry_points", [])]
+        missing = [name for name in names if not hasattr(module, name)]
+        return {"ok": True, "value": {"t": "none"}, "missing": missing}
+
+
+def _safe_str(error: BaseException) -> str:
+    try:
+        return str(error)
+    except Exception:
+        return f"<{type(error).__name__}>"
+
+
+def install_guard(executor: Executor, imports: list[str], calls: list[str]) -> None:
+    """Make forbidden imports and calls raise `ForbiddenError` (and remember each attempt).
+
+    This is a guard rail for honest work, not a security layer: the sandbox is.
+    """
+    if not imports and not calls:
+        return
+
+    def forbidden_module(name: str) -> str | None:
+        for banned in imports:
+            if name == banned or name.startswith(banned + "."):
+                return banned
+        return None
+
+    def refuse(what: str) -> ForbiddenError:
+        if what not in executor.forbidden_used:
+            executor.forbidden_used.append(what)
+        return ForbiddenError(
+            f"{what} is not allowed in this lab: the point is to implement it yourself with NumPy"
+        )
+
+    class Finder:
+        @staticmethod
+        def find_spec(name: str, path: Any = None, target: Any = None) -> None:
+            banned = forbidden_module(name)
+            if banned:
+                raise refuse(banned)
+
+    sys.meta_path.insert(0, Finder())  # type: ignore[arg-type]
+    original_import = builtins.__import__
+
+    def guarded_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
+        if level == 0:
+            banned = forbidden_module(name)
+            if banned is None and fromlist:
+                for item in fromlist:
+                    banned = banned or forbidden_module(f"{name}.{item}")
+            if banned:
+                raise refuse(banned)
+        return original_import(name, globals, locals, fromlist, level)
+
+    builtins.__import__ = guarded_import
+    import importlib
+
+    original_import_module = importlib.import_module
+
+    def guarded_import_module(name: str, package: str | None = None) -> Any:
+        banned = forbidden_module(name)
+        if banned:
+            raise refuse(banned)
+        return original_import_module(name, package)
+
+    importlib.import_module = guarded_import_module
+    for dotted in calls:
+        _forbid_call(dotted, refuse)
+
+
+def _forbid_call(dotted: str, refuse: Any) -> None:
+    module_name, _, attribute = dotted.rpartition(".")
+    try:
+        __import__(module_name)
+        target = getattr(sys.modules[module_name], attribute)
+    except (ImportError, AttributeError, KeyError):
+        return
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise refuse(dotted)
+
+    forbidden.__name__ = attribute
+    for module in list(sys.modules.values()):
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict):
+            continue
+        for key, value in list(namespace.items()):
+            if value is target:
+                try:
+                    setattr(module, key, forbidden)
+                except (AttributeError, TypeError):
+                    pass
+
+
+def serve(request_fd: int, response_fd: int, executor: Executor) -> None:
+    """Answer requests until the grader closes the request pipe."""
+    while True:
+        message = read_message(request_fd)
+        if message is None:
+            return
+        header, blobs = message
+        reply, reply_blobs = executor.handle(header, blobs)
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
+        write_all(response_fd, encode_message(reply, reply_blobs))
+
+
+# -- processes ------------------------------------------------------------------------------------
+
+_PR_SET_DUMPABLE = 4
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _prctl(option: int, value: int) -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(option, value, 0, 0, 0)
+    except Exception:
+        pass
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    found: list[int] = []
+    frontier = [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in found:
+                found.append(pid)
+                frontier.append(pid)
+    return found
+
+
+def kill_descendants(root: int, rounds: int = 200) -> int:
+    """SIGKILL every descendant of `root` until none is left; return how many were killed."""
+    killed: set[int] = set()
+    for _ in range(rounds):
+        found = _descendants(root)
+        if not found:
+            break
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed.add(pid)
+            except ProcessLookupError:
+                pass
+        _reap()
+        time.sleep(0.001)
+    _reap()
+    return len(killed)
+
+
+def _reap() -> dict[int, int]:
+    statuses: dict[int, int] = {}
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return statuses
+        if pid == 0:
+            return statuses
+        statuses[pid] = status
+
+
+def _count_processes_of(uid: int) -> int:
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    count += 1
+            except OSError:
+                continue
+    return count
+
+
+def _virtual_memory_bytes() -> int:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _child_main(fds: list[int], config: dict[str, Any], control: socket.socket) -> None:
+    """In the forked child: isolate, limit, then serve the grader's requests. Never returns."""
+    import resource
+    import shutil
+    import tempfile
+
+    request_fd, response_fd, output_fd = fds
+    try:
+        control.close()
+        os.setsid()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        for fd in (devnull, output_fd):
+            os.close(fd)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        scratch = tempfile.mkdtemp(prefix="submission-", dir=config.get("scratch", "/tmp"))
+        if os.getuid() == 0 and config.get("drop_uid") is not None:
+            uid = int(config["drop_uid"])
+            os.chown(scratch, uid, uid)
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+        os.chdir(scratch)
+        os.environ["HOME"] = scratch
+        os.environ["TMPDIR"] = scratch
+        memory = int(config["memory_bytes"])
+        cpu = max(1, math.ceil(float(config["cpu_seconds"])))
+        limits = [
+            (resource.RLIMIT_CPU, (cpu, cpu + 1)),
+            (resource.RLIMIT_AS, (_virtual_memory_bytes() + memory,) * 2),
+            (resource.RLIMIT_FSIZE, (int(config["file_bytes"]),) * 2),
+            (resource.RLIMIT_NOFILE, (64, 64)),
+            (resource.RLIMIT_CORE, (0, 0)),
+        ]
+        if config.get("processes"):
+            allowed = int(config["processes"]) + _count_processes_of(os.getuid())
+            limits.append((resource.RLIMIT_NPROC, (allowed, allowed)))
+        for limit, values in limits:
+            resource.setrlimit(limit, values)
+        sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")  # noqa: SIM115
+        sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")  # noqa: SIM115
+        del shutil
+    except BaseException as error:  # report set-up failures on the response pipe, then stop
+        try:
+            write_all(response_fd, encode_message({"ok": False, "error": {"kind": "crash", "message": f"sandbox set-up failed: {error}"}}, []))
+        finally:
+            os._exit(70)
+    try:
+        serve(request_fd, response_fd, Executor())
+    except BaseException:
+        os._exit(71)
+    os._exit(0)
+
+
+def zygote_main(control_fd: int, config: dict[str, Any]) -> None:
+    """Preload NumPy, then fork one child per request on the control socket (never returns)."""
+    for path in config.get("sys_path", []):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    import numpy  # noqa: F401 - preloaded once, shared by every child
+
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    _prctl(_PR_SET_DUMPABLE, 0)
+    control = socket.socket(fileno=control_fd)
+    control.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
+    current: int | None = None
+    while True:
+        try:
+            data, fds, _flags, _addr = socket.recv_fds(control, 65536, 4)
+        except OSError:
+            os._exit(0)
+        if not data:
+            os._exit(0)
+        request = json.loads(data)
+        if request.get("op") == "fork" and len(fds) == 3:
+            pid = os.fork()
+            if pid == 0:
+                _child_main(fds, request, control)
+            for fd in fds:
+                os.close(fd)
+            current = pid
+            control.send(json.dumps({"pid": pid}).encode())
+        elif request.get("op") == "cleanup":
+            status = _wait_for(current) if current is not None else None
+            killed = kill_descendants(os.getpid())
+            for fd in fds:
+                os.close(fd)
+            _clear_scratch(config.get("scratch", "/tmp"))
+            current = None
+            control.send(json.dumps({"killed": killed, "status": status}).encode())
+        else:
+            for fd in fds:
+                os.close(fd)
+            control.send(json.dumps({"error": "unknown request"}).encode())
+
+
+def _wait_for(pid: int, seconds: float = 0.05) -> int | None:
+    """The exit status of a child that has ended or is ending; None if it is still running."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if done:
+            return status
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.002)
+
+
+def _clear_scratch(folder: str) -> None:
+    import shutil
+
+    for entry in os.listdir(folder):
+        if entry.startswith("submission-"):
+            shutil.rmtree(os.path.join(folder, entry), ignore_errors=True)
+
+
+if __name__ == "__main__":
+    zygote_main(int(sys.argv[1]), json.loads(sys.argv[2]))

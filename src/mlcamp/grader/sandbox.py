@@ -1,0 +1,633 @@
+"""Run learner code in a sandbox: bubblewrap where it works, rlimits and a process group otherwise.
+
+The grader starts one *zygote* per `Sandbox`: a Python process inside the sandbox that imports
+NumPy once and forks a fresh child per submission (a few milliseconds instead of a cold start).
+The zygote holds no secrets: it never sees the checks, the oracle or the reference.
+
+Every limit is enforced here, in the grader process: the wall clock (SIGKILL of everything the
+submission started, found by walking the process tree), the size of the output and of each
+result, and, through the child's rlimits, CPU time, memory, file size and open files.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import util as importlib_util
+from pathlib import Path
+from typing import Any, Literal
+
+from mlcamp.grader import harness
+from mlcamp.grader.harness import FrameReader, ProtocolError, encode_message
+
+IsolationMode = Literal["bwrap", "fallback"]
+
+HARNESS_FILE = Path(harness.__file__)
+SANDBOX_ROOT = "/sandbox"
+SANDBOX_LIB = f"{SANDBOX_ROOT}/lib"
+NOBODY = 65534
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits for one submission."""
+
+    seconds_per_call: float = 5.0
+    seconds_total: float = 30.0
+    memory_bytes: int = 1024 * 1024 * 1024
+    file_bytes: int = 16 * 1024 * 1024
+    output_keep_bytes: int = 8 * 1024
+    output_max_bytes: int = 2 * 1024 * 1024
+    result_max_bytes: int = 256 * 1024 * 1024
+    processes: int = 32
+
+
+class SubmissionEnded(Exception):
+    """The submission's process ended or was stopped; `kind` is a report error kind."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox could not be started; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """Which isolation is active, and why."""
+
+    mode: IsolationMode
+    reason: str
+
+
+def isolation() -> Isolation:
+    """Decide the isolation mode: `MLCAMP_SANDBOX` (bwrap / fallback) or detection (cached)."""
+    wanted = os.environ.get("MLCAMP_SANDBOX", "auto").strip().lower()
+    if wanted == "fallback":
+        return Isolation("fallback", "MLCAMP_SANDBOX=fallback asks for it")
+    result = _probe_bwrap()
+    if wanted == "bwrap" and result.mode != "bwrap":
+        raise SandboxUnavailable(f"MLCAMP_SANDBOX=bwrap, but bubblewrap does not work: {result.reason}")
+    return result
+
+
+@lru_cache(maxsize=1)
+def _probe_bwrap() -> Isolation:
+    if not sys.platform.startswith("linux"):
+        return Isolation("fallback", f"bubblewrap needs Linux (this is {sys.platform})")
+    if shutil.which("bwrap") is None:
+        return Isolation(
+            "fallback",
+            "bubblewrap is not installed (Debian/Ubuntu: sudo apt-get install bubblewrap)",
+        )
+    command = [*_bwrap_arguments(), _python_executable(), "-I", "-S", "-c", "print('ok')"]
+    try:
+        probe = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return Isolation("fallback", f"bubblewrap failed to start: {error}")
+    if probe.returncode != 0 or probe.stdout.strip() != "ok":
+        detail = (probe.stderr.strip().splitlines() or ["no output"])[-1]
+        return Isolation(
+            "fallback",
+            f"bubblewrap cannot create a sandbox here ({detail}); on Ubuntu 24.04 AppArmor "
+            "blocks unprivileged user namespaces: see docs/labs.md",
+        )
+    return Isolation("bwrap", "bubblewrap sandbox works (no network, private file system)")
+
+
+def _python_executable() -> str:
+    """The real interpreter (not a venv's symlink), run with -I -S inside the sandbox."""
+    base = getattr(sys, "_base_executable", None) or sys.executable
+    return os.path.realpath(base)
+
+
+def _numpy_paths() -> tuple[Path, Path | None]:
+    spec = importlib_util.find_spec("numpy")
+    if spec is None or not spec.submodule_search_locations:
+        raise SandboxUnavailable("NumPy is not installed: pip install numpy")
+    package = Path(next(iter(spec.submodule_search_locations))).resolve()
+    libs = package.parent / "numpy.libs"
+    return package, libs if libs.is_dir() else None
+
+
+def _hidden_paths() -> list[Path]:
+    """Folders that must not be visible in the sandbox even when inside a bound tree."""
+    from mlcamp.paths import mlcamp_home
+
+    paths = set(sysconfig.get_paths().get(key, "") for key in ("purelib", "platlib"))
+    try:
+        import site
+
+        paths.update(site.getsitepackages())
+        paths.add(site.getusersitepackages())
+    except AttributeError:
+        pass
+    paths.add(str(Path(harness.__file__).resolve().parents[1]))  # the mlcamp package itself
+    paths.add(str(mlcamp_home()))
+    paths.add(str(Path.home()))
+    return sorted({Path(p).resolve() for p in paths if p})
+
+
+def _bwrap_arguments() -> list[str]:
+    """The bubblewrap command line: an empty root with the system and Python read-only."""
+    arguments = [
+        "bwrap",
+        "--unshare-all",
+        "--unshare-user",
+        "--uid",
+        str(NOBODY),
+        "--gid",
+        str(NOBODY),
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--setenv",
+        "PATH",
+        "/usr/bin:/bin",
+        "--setenv",
+        "OPENBLAS_NUM_THREADS",
+        "1",
+        "--setenv",
+        "OMP_NUM_THREADS",
+        "1",
+        "--setenv",
+        "MKL_NUM_THREADS",
+        "1",
+        "--setenv",
+        "HOME",
+        "/tmp",
+        "--setenv",
+        "PYTHONHASHSEED",
+        "0",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+    ]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            arguments += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            arguments += ["--ro-bind", top, top]
+    for item in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives"):
+        arguments += ["--ro-bind-try", item, item]
+    arguments += ["--proc", "/proc", "--dev", "/dev", "--size", str(256 * 1024 * 1024)]
+    arguments += ["--tmpfs", "/tmp"]
+    prefix = Path(sys.base_prefix).resolve()
+    bound = [Path("/usr")]
+    if not str(prefix).startswith("/usr/"):
+        arguments += ["--ro-bind", str(prefix), str(prefix)]
+        bound.append(prefix)
+    interpreter = Path(_python_executable())
+    if not any(interpreter.is_relative_to(tree) for tree in bound):
+        arguments += ["--ro-bind", str(interpreter), str(interpreter)]
+    for hidden in _hidden_paths():
+        if hidden.is_dir() and any(hidden.is_relative_to(tree) for tree in bound):
+            arguments += ["--tmpfs", str(hidden)]
+    numpy_package, numpy_libs = _numpy_paths()
+    arguments += ["--ro-bind", str(numpy_package), f"{SANDBOX_LIB}/numpy"]
+    if numpy_libs is not None:
+        arguments += ["--ro-bind", str(numpy_libs), f"{SANDBOX_LIB}/numpy.libs"]
+    arguments += ["--ro-bind", str(HARNESS_FILE), f"{SANDBOX_ROOT}/harness.py", "--chdir", "/tmp"]
+    if os.geteuid() == 0:
+        arguments += ["--cap-drop", "ALL"]
+    return arguments
+
+
+def _fallback_environment() -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONHASHSEED": "0",
+        "LANG": "C.UTF-8",
+    }
+
+
+@dataclass
+class Output:
+    """What the learner's code printed: the first bytes kept, the total counted."""
+
+    keep: int
+    data: bytearray = field(default_factory=bytearray)
+    total: int = 0
+
+    def add(self, chunk: bytes) -> None:
+        """Count a chunk and keep what fits."""
+        self.total += len(chunk)
+        room = self.keep - len(self.data)
+        if room > 0:
+            self.data += chunk[:room]
+
+    def take(self) -> str:
+        """The kept text since the last take (marked when some was dropped)."""
+        text = self.data.decode("utf-8", errors="replace")
+        self.data.clear()
+        return text
+
+
+class Sandbox:
+    """A zygote in the sandbox; forks one `Submission` at a time."""
+
+    def __init__(self, mode: IsolationMode | None = None) -> None:
+        self.isolation = isolation() if mode is None else Isolation(mode, "chosen by the caller")
+        self.mode: IsolationMode = self.isolation.mode
+        self._process: subprocess.Popen[bytes] | None = None
+        self._control: socket.socket | None = None
+        self._zygote_pid: int | None = None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self.starts = 0
+
+    # lifecycle ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the zygote (if it is not running) and wait until it has NumPy loaded."""
+        if self._process is not None and self._process.poll() is None:
+            return
+        self._stop_process()
+        parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        config: dict[str, Any]
+        if self.mode == "bwrap":
+            config = {"sys_path": [SANDBOX_LIB], "scratch": "/tmp"}
+            command = [*_bwrap_arguments(), _python_executable(), "-I", "-S"]
+            command += [f"{SANDBOX_ROOT}/harness.py", str(child_end.fileno()), json.dumps(config)]
+            environment: dict[str, str] | None = None
+        else:
+            self._scratch = tempfile.TemporaryDirectory(prefix="mlcamp-sandbox-")
+            if os.geteuid() == 0:
+                os.chmod(self._scratch.name, 0o1777)
+            numpy_package, _ = _numpy_paths()
+            config = {"sys_path": [str(numpy_package.parent)], "scratch": self._scratch.name}
+            command = [_python_executable(), "-I", "-S", str(HARNESS_FILE)]
+            command += [str(child_end.fileno()), json.dumps(config)]
+            environment = _fallback_environment()
+        try:
+            self._process = subprocess.Popen(
+                command,
+                pass_fds=(child_end.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                env=environment,
+                cwd=self._scratch.name if self._scratch else None,
+                start_new_session=True,
+            )
+        except OSError as error:
+            parent_end.close()
+            raise SandboxUnavailable(f"cannot start the grading sandbox: {error}") from error
+        finally:
+            child_end.close()
+        self._control = parent_end
+        parent_end.settimeout(30)
+        try:
+            ready = json.loads(parent_end.recv(4096) or b"{}")
+        except (OSError, ValueError) as error:
+            ready = {"error": str(error)}
+        if not ready.get("ready"):
+            detail = self._stderr_tail()
+            self._stop_process()
+            raise SandboxUnavailable(f"the grading sandbox did not start: {detail or ready}")
+        self._zygote_pid = self._find_zygote_pid()
+        self.starts += 1
+
+    def _stderr_tail(self) -> str:
+        process = self._process
+        if process is None or process.stderr is None:
+            return ""
+        try:
+            process.kill()
+            return process.stderr.read().decode(errors="replace").strip()[-2000:]
+        except OSError:
+            return ""
+
+    def _find_zygote_pid(self) -> int:
+        assert self._process is not None
+        if self.mode == "fallback":
+            return self._process.pid
+        # bwrap -> its namespace's init -> the zygote.
+        for _ in range(100):
+            chain = [self._process.pid]
+            for _depth in range(2):
+                children = _children(chain[-1])
+                if len(children) != 1:
+                    break
+                chain.append(children[0])
+            if len(chain) == 3:
+                return chain[-1]
+            time.sleep(0.002)
+        return self._process.pid
+
+    def close(self) -> None:
+        """Stop the zygote and everything in the sandbox."""
+        self._stop_process()
+
+    def _stop_process(self) -> None:
+        if self._zygote_pid is not None:
+            harness.kill_descendants(self._zygote_pid)
+        if self._process is not None:
+            try:
+                os.killpg(self._process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                self._process.kill()
+            except ProcessLookupError:
+                pass
+            self._process.wait()
+            if self._process.stderr is not None:
+                self._process.stderr.close()
+        if self._control is not None:
+            self._control.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+        self._process = None
+        self._control = None
+        self._zygote_pid = None
+        self._scratch = None
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # submissions -------------------------------------------------------------------------------
+
+    def submit(self, limits: Limits) -> Submission:
+        """Fork a fresh child for one submission (restarting the zygote if it died)."""
+        for attempt in range(2):
+            self.start()
+            try:
+                return self._fork(limits)
+            except (OSError, ValueError) as error:
+                self._stop_process()
+                if attempt == 1:
+                    raise SandboxUnavailable(f"the grading sandbox failed: {error}") from error
+        raise AssertionError("unreachable")
+
+    def _fork(self, limits: Limits) -> Submission:
+        assert self._control is not None
+        request_r, request_w = os.pipe()
+        response_r, response_w = os.pipe()
+        output_r, output_w = os.pipe()
+        config = {
+            "op": "fork",
+            "memory_bytes": limits.memory_bytes,
+            "cpu_seconds": limits.seconds_total + 1,
+            "file_bytes": limits.file_bytes,
+            "processes": limits.processes,
+            "drop_uid": NOBODY if self.mode == "fallback" and os.geteuid() == 0 else None,
+        }
+        try:
+            socket.send_fds(self._control, [json.dumps(config).encode()], [request_r, response_w, output_w])
+            reply = json.loads(self._control.recv(4096) or b"{}")
+        finally:
+            for fd in (request_r, response_w, output_w):
+                os.close(fd)
+        if "pid" not in reply:
+            for fd in (request_w, response_r, output_r):
+                os.close(fd)
+            raise ValueError(f"zygote refused to fork: {reply}")
+        return Submission(self, request_w, response_r, output_r, limits)
+
+    def finish(self, submission: Submission, *, kill: bool) -> int | None:
+        """End a submission: close its pipes, kill whatever it left running, clear scratch.
+
+        Returns the child's wait status when the zygote could report it.
+        """
+        submission.close_pipes()
+        if kill and self._zygote_pid is not None:
+            harness.kill_descendants(self._zygote_pid)
+        status: int | None = None
+        control = self._control
+        if control is None:
+            return None
+        try:
+            control.settimeout(2)
+            control.send(json.dumps({"op": "cleanup"}).encode())
+            reply = json.loads(control.recv(4096) or b"{}")
+            status = reply.get("status")
+            if not isinstance(status, int):
+                status = None
+        except (OSError, ValueError):
+            self._stop_process()
+            return None
+        if self._zygote_pid is not None and harness._descendants(self._zygote_pid):
+            # Something survived the zygote's cleanup: trust nothing and restart the sandbox.
+            self._stop_process()
+        return status
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as file:
+            return [int(p) for p in file.read().split()]
+    except OSError:
+        return [child for child in harness._descendants(pid) if _parent(child) == pid]
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return int(stat.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class Submission:
+    """The pipes to one forked child: send requests, read replies and output, within limits."""
+
+    def __init__(
+        self, sandbox: Sandbox, request_w: int, response_r: int, output_r: int, limits: Limits
+    ) -> None:
+        self.sandbox = sandbox
+        self.limits = limits
+        self.request_w = request_w
+        self.response_r = response_r
+        self.output_r = output_r
+        self.output = Output(limits.output_keep_bytes)
+        self.started = time.monotonic()
+        self.ended: SubmissionEnded | None = None
+        self._reader = FrameReader(limits.result_max_bytes)
+        for fd in (request_w, response_r, output_r):
+            os.set_blocking(fd, False)
+
+    def request(
+        self, header: dict[str, Any], blobs: list[bytes], timeout: float
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        """Send a request and wait for its reply, enforcing time, output and size limits."""
+        if self.ended is not None:
+            raise self.ended
+        pending = memoryview(encode_message(header, blobs))
+        total_deadline = self.started + self.limits.seconds_total
+        deadline = min(time.monotonic() + timeout, total_deadline)
+        selector = selectors.DefaultSelector()
+        try:
+            selector.register(self.response_r, selectors.EVENT_READ, "response")
+            selector.register(self.output_r, selectors.EVENT_READ, "output")
+            if pending:
+                selector.register(self.request_w, selectors.EVENT_WRITE, "request")
+            while True:
+                message = self._take()
+                if message is not None:
+                    self._drain_output()
+                    return message
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    limit = timeout if deadline < total_deadline else self.limits.seconds_total
+                    raise self._end(
+                        "timeout",
+                        f"stopped after {limit:g} s: look for a loop that never ends, or an "
+                        "algorithm much slower than it needs to be",
+                    )
+                for key, _ in selector.select(remaining):
+                    if key.data == "request":
+                        try:
+                            written = os.write(self.request_w, pending)
+                        except BrokenPipeError:
+                            selector.unregister(self.request_w)
+                            continue
+                        pending = pending[written:]
+                        if not pending:
+                            selector.unregister(self.request_w)
+                    elif key.data == "output":
+                        if not self._read_output():
+                            selector.unregister(self.output_r)
+                    elif not self._read_response():
+                        self._drain_output()
+                        raise self._end_from_exit()
+        finally:
+            selector.close()
+
+    def _take(self) -> tuple[dict[str, Any], list[bytes]] | None:
+        try:
+            return self._reader.take()
+        except ProtocolError as error:
+            raise self._end("bad_result", f"the result could not be read: {error}") from error
+
+    def _read_response(self) -> bool:
+        try:
+            chunk = os.read(self.response_r, 1 << 20)
+        except BlockingIOError:
+            return True
+        if not chunk:
+            return False
+        try:
+            self._reader.feed(chunk)
+        except ProtocolError as error:
+            raise self._end(
+                "bad_result",
+                f"the result is too large (over {self.limits.result_max_bytes // 2**20} MB)",
+            ) from error
+        return True
+
+    def _read_output(self) -> bool:
+        try:
+            chunk = os.read(self.output_r, 1 << 16)
+        except BlockingIOError:
+            return True
+        except OSError as error:
+            if error.errno == errno.EBADF:
+                return False
+            raise
+        if not chunk:
+            return False
+        self.output.add(chunk)
+        if self.output.total > self.limits.output_max_bytes:
+            raise self._end(
+                "output_limit",
+                f"the code printed more than {self.limits.output_max_bytes // 1024} KB: remove "
+                "prints inside loops",
+            )
+        return True
+
+    def _drain_output(self) -> None:
+        for _ in range(64):
+            try:
+                if not self._read_output():
+                    return
+                chunk_available = self._poll_output()
+            except SubmissionEnded:
+                raise
+            if not chunk_available:
+                return
+
+    def _poll_output(self) -> bool:
+        selector = selectors.DefaultSelector()
+        try:
+            selector.register(self.output_r, selectors.EVENT_READ)
+            return bool(selector.select(0))
+        except (ValueError, OSError):
+            return False
+        finally:
+            selector.close()
+
+    def take_output(self) -> str:
+        """What was printed since the last call (capped)."""
+        return self.output.take()
+
+    def _end(self, kind: str, message: str) -> SubmissionEnded:
+        self.ended = SubmissionEnded(kind, message)
+        self.sandbox.finish(self, kill=True)
+        return self.ended
+
+    def _end_from_exit(self) -> SubmissionEnded:
+        status = self.sandbox.finish(self, kill=True)
+        kind, message = describe_exit(status, self.limits)
+        self.ended = SubmissionEnded(kind, message)
+        return self.ended
+
+    def close_pipes(self) -> None:
+        """Close the grader's ends of the pipes (the child sees end of file and exits)."""
+        for name in ("request_w", "response_r", "output_r"):
+            fd = getattr(self, name)
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+                setattr(self, name, None)
+
+    def close(self) -> None:
+        """Finish normally: the child stops, anything it started is killed."""
+        if self.request_w is None and self.response_r is None:
+            return
+        if self.ended is None:
+            self.sandbox.finish(self, kill=False)
+
+
+def describe_exit(status: int | None, limits: Limits) -> tuple[str, str]:
+    """Name what ended a child from its wait status."""
+    if status is None:
+        return "exited", "the code ended the process before answering (os._exit or a crash)"
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        if number == signal.SIGXCPU:
+            return "timeout", f"used more than {limits.seconds_total:g} s of CPU time"
+        if number == signal.SIGXFSZ:
+            return "output_limit", "wrote a file larger than the limit"
+        if number == signal.SIGKILL:
+            return "memory", (
+                "the process was killed (most often for using too much memory, "
+                f"limit {limits.memory_bytes // 2**20} MB)"
+            )
+        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else number
+        return "crash", f"the process crashed with signal {name}"
+    code = os.WEXITSTATUS(status)
+    return "exited", f"the code ended the process early (exit code {code}) before answering"
