@@ -7,10 +7,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.table import Table
 from rich.tree import Tree
 
@@ -24,6 +25,10 @@ from mlcamp.curriculum import (
     default_content_root,
     load_curriculum,
 )
+
+if TYPE_CHECKING:
+    from mlcamp.labs import Lab
+    from mlcamp.store import Store
 
 app = typer.Typer(
     name="mlcamp",
@@ -233,6 +238,224 @@ def doctor_command() -> None:
         return
     errors.print("[red]Some essentials are missing or outdated:[/] do what is listed above.")
     raise typer.Exit(1)
+
+
+# -- labs -----------------------------------------------------------------------------------------
+
+LabArgument = Annotated[str, typer.Argument(help="Lab id, e.g. kmeans (see `mlcamp labs`).")]
+
+
+def _lab_or_exit(lab_id: str) -> Lab:
+    from mlcamp.labs import UnknownLabError, get_lab
+
+    try:
+        return get_lab(lab_id)
+    except UnknownLabError as exc:
+        errors.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+    except ContentError as exc:
+        for problem in exc.problems[:20]:
+            print(problem.render(relative_to=Path.cwd()), file=sys.stderr)
+        errors.print("[red]The labs have problems.[/] Run 'mlcamp content check'.")
+        raise typer.Exit(1) from exc
+
+
+def _store_or_exit() -> Store:
+    from mlcamp.store import StoreError, open_store
+
+    try:
+        return open_store()
+    except StoreError as exc:
+        errors.print(exc.message, markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+
+
+@app.command("labs")
+def labs_command(
+    part: Annotated[
+        str | None,
+        typer.Option("--module", "--part", help="Only labs of this part (e.g. ml-fundamentals)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the labs with your status on each."""
+    from mlcamp.labs import all_labs
+    from mlcamp.practice import lab_progress
+
+    labs = all_labs()
+    if part is not None:
+        parts = sorted({lab.spec.part for lab in labs})
+        if part not in parts:
+            errors.print(f"No labs in part '{part}'. Parts with labs: {', '.join(parts)}.")
+            raise typer.Exit(2)
+        labs = [lab for lab in labs if lab.spec.part == part]
+    with _store_or_exit() as store:
+        progress = lab_progress(store, labs)
+    if as_json:
+        rows = [
+            {
+                "id": lab.id,
+                "title": lab.spec.title,
+                "part": lab.spec.part,
+                "topics": lab.spec.topics,
+                "difficulty": lab.spec.difficulty,
+                "status": progress[lab.id].status,
+                "best_score": progress[lab.id].best_score,
+                "attempts": progress[lab.id].attempts,
+                "hints_seen": progress[lab.id].hints_seen,
+                "solution_seen": progress[lab.id].solution_seen,
+            }
+            for lab in labs
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    table = Table(title="mlcamp labs")
+    table.add_column("lab")
+    table.add_column("title")
+    table.add_column("part")
+    table.add_column("level")
+    table.add_column("status")
+    table.add_column("best", justify="right")
+    style = {"passed": "green", "started": "yellow", "new": "dim"}
+    for lab in labs:
+        mine = progress[lab.id]
+        table.add_row(
+            lab.id,
+            lab.spec.title,
+            lab.spec.part,
+            lab.spec.difficulty,
+            f"[{style[mine.status]}]{mine.status}[/]",
+            f"{mine.best_score:.2f}" if mine.attempts else "-",
+        )
+    console.print(table)
+    console.print("Start one with [bold]mlcamp get LAB[/], then [bold]mlcamp check LAB[/].")
+
+
+@app.command("get")
+def get_command(
+    lab_id: LabArgument,
+    directory: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Folder to write to (default: MLCAMP_HOME/workspace/LAB).",
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Write the lab's README.md and starter file into your workspace."""
+    from mlcamp.practice import write_lab_files
+
+    lab = _lab_or_exit(lab_id)
+    try:
+        files = write_lab_files(lab, directory)
+    except OSError as exc:
+        errors.print(f"{exc}. Choose another folder with --dir.", markup=False)
+        raise typer.Exit(1) from exc
+    console.print(f"[bold]{lab.spec.title}[/] ({lab.id})")
+    console.print(f"  task:      {files.readme}", markup=False, highlight=False)
+    if files.kept_existing:
+        console.print(
+            f"  your file: {files.solution_file} (already there: kept your work)",
+            markup=False,
+            highlight=False,
+        )
+    else:
+        console.print(f"  your file: {files.solution_file}", markup=False, highlight=False)
+    check_hint = f"mlcamp check {lab.id}"
+    if directory is not None:
+        check_hint += f" {files.solution_file}"
+    console.print(f"Read the README, edit the file, then run: {check_hint}", markup=False)
+
+
+@app.command("check")
+def check_command(
+    lab_id: LabArgument,
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="File to grade (default: your workspace file).", dir_okay=False),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report.")] = False,
+    speed: Annotated[
+        bool, typer.Option("--speed/--no-speed", help="Measure speed and scaling after a pass.")
+    ] = True,
+) -> None:
+    """Grade your implementation in the sandbox: exit 0 pass, 1 fail or error, 2 usage."""
+    from mlcamp.grader.render import render_report
+    from mlcamp.grader.sandbox import SandboxUnavailable
+    from mlcamp.practice import check_file, lab_workspace, record_attempt
+    from mlcamp.store import StoreError, open_store
+
+    lab = _lab_or_exit(lab_id)
+    target = file if file is not None else lab_workspace(lab) / lab.spec.file
+    if not target.is_file():
+        if file is None:
+            errors.print(
+                f"No file to grade at {target}. Run `mlcamp get {lab.id}` first, or pass the "
+                "file: mlcamp check LAB FILE",
+                markup=False,
+            )
+        else:
+            errors.print(f"No such file: {target}", markup=False)
+        raise typer.Exit(2)
+    try:
+        with errors.status(f"Grading {target.name} for {lab.id}..."):
+            report, source = check_file(lab, target, performance=speed)
+    except SandboxUnavailable as exc:
+        errors.print(f"{exc}", markup=False)
+        raise typer.Exit(1) from exc
+    except OSError as exc:
+        errors.print(f"Cannot read {target}: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(2) from exc
+    try:
+        with open_store() as store:
+            record_attempt(store, lab, report, source)
+    except StoreError as exc:
+        errors.print(
+            f"Warning: this check was not recorded: {exc.message}", markup=False, highlight=False
+        )
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        console.print(render_report(report))
+        if report.passed:
+            console.print(f"Passed. The reference solution is open: mlcamp solution {lab.id}")
+        else:
+            console.print(f"Stuck? mlcamp hint {lab.id}", markup=False)
+    raise typer.Exit(0 if report.passed else 1)
+
+
+@app.command("hint")
+def hint_command(lab_id: LabArgument) -> None:
+    """Show the next hint for a lab (hints are progressive; each view is recorded)."""
+    from mlcamp.practice import next_hint
+
+    lab = _lab_or_exit(lab_id)
+    with _store_or_exit() as store:
+        hint = next_hint(lab, store)
+    note = " (you have seen every hint; this is the last one again)" if hint.repeated else ""
+    console.print(f"[bold]Hint {hint.number} of {hint.total}[/] for {lab.id}{note}")
+    console.print(Markdown(hint.text))
+
+
+@app.command("solution")
+def solution_command(
+    lab_id: LabArgument,
+    force: Annotated[
+        bool, typer.Option("--force", help="Show it before passing (recorded as such).")
+    ] = False,
+) -> None:
+    """Show the reference solution: after you pass, or with --force."""
+    from mlcamp.practice import SolutionLocked, show_solution
+
+    lab = _lab_or_exit(lab_id)
+    with _store_or_exit() as store:
+        try:
+            text = show_solution(lab, store, force=force)
+        except SolutionLocked as exc:
+            errors.print(str(exc), markup=False, highlight=False)
+            raise typer.Exit(1) from exc
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def main() -> None:

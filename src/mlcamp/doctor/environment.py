@@ -59,6 +59,25 @@ def check_database() -> CheckResult:
     return CheckResult("database", True, "ok", f"{database_url()} (schema {revision})")
 
 
+def check_sandbox() -> CheckResult:
+    """Which isolation grades learner code here: bubblewrap, or the weaker fallback, and why."""
+    from mlcamp.grader.sandbox import SandboxUnavailable, isolation
+
+    try:
+        active = isolation()
+    except SandboxUnavailable as exc:
+        return CheckResult("sandbox", False, "warning", str(exc), "unset MLCAMP_SANDBOX")
+    if active.mode == "bwrap":
+        return CheckResult("sandbox", False, "ok", f"bwrap: {active.reason}")
+    return CheckResult(
+        "sandbox",
+        False,
+        "warning",
+        f"fallback (rlimits + process group): {active.reason}",
+        "install bubblewrap for the full sandbox (Debian/Ubuntu: sudo apt-get install bubblewrap)",
+    )
+
+
 def mlcamp_checks() -> tuple[Callable[[], CheckResult], ...]:
     """The checks of mlcamp itself, run after the environment's."""
-    return (check_content_files, check_home, check_database)
+    return (check_content_files, check_home, check_database, check_sandbox)

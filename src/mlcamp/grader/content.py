@@ -8,7 +8,7 @@ from pathlib import Path
 from mlcamp.curriculum.models import Curriculum
 from mlcamp.curriculum.problems import ContentProblem
 from mlcamp.grader.report import Report
-from mlcamp.grader.runner import Grader, GradeOptions
+from mlcamp.grader.runner import GradeOptions, Grader
 from mlcamp.labs.registry import Lab, read_labs
 from mlcamp.labs.verify import verify_lab
 
@@ -24,7 +24,11 @@ def check_lab_links(labs: list[Lab], curriculum: Curriculum) -> list[ContentProb
         file = lab.folder / "lab.yaml"
         if lab.spec.part not in parts:
             problems.append(
-                ContentProblem(file, None, f"unknown part '{lab.spec.part}' (parts: {', '.join(sorted(parts))})")
+                ContentProblem(
+                    file,
+                    None,
+                    f"unknown part '{lab.spec.part}' (parts: {', '.join(sorted(parts))})",
+                )
             )
         for topic_id in lab.spec.topics:
             topic = topics.get(topic_id)
@@ -54,8 +58,11 @@ def check_labs(
     labs, problems = read_labs(content_root)
     if only:
         unknown = sorted(set(only) - {lab.id for lab in labs})
-        problems += [ContentProblem(content_root / "labs", None, f"no lab '{lab}'") for lab in unknown]
+        problems += [
+            ContentProblem(content_root / "labs", None, f"no lab '{lab}'") for lab in unknown
+        ]
         labs = [lab for lab in labs if lab.id in only]
+        problems = [p for p in problems if any(name in p.file.parts for name in only)]
     if curriculum is not None:
         problems += check_lab_links(labs, curriculum)
     if not run or not labs:
@@ -66,12 +73,20 @@ def check_labs(
         def grade(lab: Lab, source: str, filename: str) -> Report:
             if progress is not None:
                 progress(f"{lab.id}: {filename}")
-            return grader.grade(lab, source, GradeOptions(**{**options.__dict__, "filename": filename}))
+            return grader.grade(
+                lab, source, GradeOptions(**{**options.__dict__, "filename": filename})
+            )
 
         for lab in labs:
             try:
                 _, found = verify_lab(lab, grade)
             except Exception as error:  # a broken checks.py must be reported, not crash the check
-                found = [ContentProblem(lab.checks_file, None, f"the checks crashed: {type(error).__name__}: {error}")]
+                found = [
+                    ContentProblem(
+                        lab.checks_file,
+                        None,
+                        f"the checks crashed: {type(error).__name__}: {error}",
+                    )
+                ]
             problems += found
     return problems

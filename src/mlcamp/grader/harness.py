@@ -16,6 +16,7 @@ returns: it decodes with size and depth limits and compares in its own process.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
 import json
 import linecache
@@ -294,10 +295,7 @@ class Executor:
             self.objects[self.ids[key]] = value
         handle_id = self.ids[key]
         kind = "callable" if callable(value) else "object"
-        if isinstance(value, type):
-            type_name = value.__name__
-        else:
-            type_name = type(value).__name__
+        type_name = value.__name__ if isinstance(value, type) else type(value).__name__
         return {"t": kind, "id": handle_id, "type": str(type_name)[:200]}
 
     def decode(self, tree: Any, blobs: list[bytes], depth: int = 0) -> Any:
@@ -308,7 +306,7 @@ class Executor:
             import numpy as np
 
             namespace: dict[str, Any] = {"np": np, "math": math}
-            return eval(compile(str(tree["v"]), "<check>", "eval"), namespace)  # noqa: S307
+            return eval(compile(str(tree["v"]), "<check>", "eval"), namespace)
         if isinstance(tree, dict) and tree.get("t") in ("list", "tuple"):
             items = [self.decode(item, blobs, depth + 1) for item in tree["v"]]
             return items if tree["t"] == "list" else tuple(items)
@@ -318,7 +316,9 @@ class Executor:
 
     # requests ----------------------------------------------------------------------------------
 
-    def handle(self, request: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+    def handle(
+        self, request: dict[str, Any], blobs: list[bytes]
+    ) -> tuple[dict[str, Any], list[bytes]]:
         """Answer one request: load, get or call."""
         op = request.get("op")
         try:
@@ -331,7 +331,9 @@ class Executor:
             if op == "call":
                 function = self.objects[int(request["id"])]
                 args = [self.decode(arg, blobs) for arg in request.get("args", [])]
-                kwargs = {str(k): self.decode(v, blobs) for k, v in request.get("kwargs", {}).items()}
+                kwargs = {
+                    str(k): self.decode(v, blobs) for k, v in request.get("kwargs", {}).items()
+                }
                 start = time.perf_counter()
                 value = function(*args, **kwargs)
                 seconds = time.perf_counter() - start
@@ -417,7 +419,7 @@ class Executor:
         sys.modules[module_name] = module
         self.module = module
         try:
-            exec(code, module.__dict__)  # noqa: S102 - this is the sandboxed child's whole job
+            exec(code, module.__dict__)
         except SystemExit as error:
             return self._error("exited", f"the file called sys.exit({error.code!r}) when imported")
         except BaseException as error:
@@ -430,7 +432,8 @@ class Executor:
             return reply
         if self.forbidden_used:
             return self._error(
-                "forbidden_import", f"your file uses {', '.join(self.forbidden_used)}, which this lab forbids"
+                "forbidden_import",
+                f"your file uses {', '.join(self.forbidden_used)}, which this lab forbids",
             )
         names = [str(name) for name in request.get("entry_points", [])]
         missing = [name for name in names if not hasattr(module, name)]
@@ -472,10 +475,12 @@ def install_guard(executor: Executor, imports: list[str], calls: list[str]) -> N
             if banned:
                 raise refuse(banned)
 
-    sys.meta_path.insert(0, Finder())  # type: ignore[arg-type]
+    sys.meta_path.insert(0, Finder())
     original_import = builtins.__import__
 
-    def guarded_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
+    def guarded_import(
+        name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0
+    ) -> Any:
         if level == 0:
             banned = forbidden_module(name)
             if banned is None and fromlist:
@@ -519,10 +524,8 @@ def _forbid_call(dotted: str, refuse: Any) -> None:
             continue
         for key, value in list(namespace.items()):
             if value is target:
-                try:
+                with contextlib.suppress(AttributeError, TypeError):
                     setattr(module, key, forbidden)
-                except (AttributeError, TypeError):
-                    pass
 
 
 def serve(request_fd: int, response_fd: int, executor: Executor) -> None:
@@ -680,7 +683,16 @@ def _child_main(fds: list[int], config: dict[str, Any], control: socket.socket) 
         del shutil
     except BaseException as error:  # report set-up failures on the response pipe, then stop
         try:
-            write_all(response_fd, encode_message({"ok": False, "error": {"kind": "crash", "message": f"sandbox set-up failed: {error}"}}, []))
+            write_all(
+                response_fd,
+                encode_message(
+                    {
+                        "ok": False,
+                        "error": {"kind": "crash", "message": f"sandbox set-up failed: {error}"},
+                    },
+                    [],
+                ),
+            )
         finally:
             os._exit(70)
     try:

@@ -1,4 +1,4 @@
-"""The grading report (DESIGN §3): one versioned, machine-readable result every interface renders."""
+"""The grading report (DESIGN §3): one versioned, machine-readable result for every interface."""
 
 from __future__ import annotations
 

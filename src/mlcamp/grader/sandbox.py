@@ -11,6 +11,7 @@ result, and, through the child's rlimits, CPU time, memory, file size and open f
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -82,7 +83,9 @@ def isolation() -> Isolation:
         return Isolation("fallback", "MLCAMP_SANDBOX=fallback asks for it")
     result = _probe_bwrap()
     if wanted == "bwrap" and result.mode != "bwrap":
-        raise SandboxUnavailable(f"MLCAMP_SANDBOX=bwrap, but bubblewrap does not work: {result.reason}")
+        raise SandboxUnavailable(
+            f"MLCAMP_SANDBOX=bwrap, but bubblewrap does not work: {result.reason}"
+        )
     return result
 
 
@@ -257,6 +260,18 @@ class Sandbox:
 
     def start(self) -> None:
         """Start the zygote (if it is not running) and wait until it has NumPy loaded."""
+        if (
+            self._zygote_pid is not None
+            and self._process is not None
+            and self._process.poll() is None
+        ):
+            return
+        if self._process is None or self._process.poll() is not None:
+            self.launch()
+        self._wait_ready()
+
+    def launch(self) -> None:
+        """Start the zygote process without waiting for it (it boots while the caller works)."""
         if self._process is not None and self._process.poll() is None:
             return
         self._stop_process()
@@ -293,9 +308,13 @@ class Sandbox:
         finally:
             child_end.close()
         self._control = parent_end
-        parent_end.settimeout(30)
+
+    def _wait_ready(self) -> None:
+        control = self._control
+        assert control is not None
+        control.settimeout(30)
         try:
-            ready = json.loads(parent_end.recv(4096) or b"{}")
+            ready = json.loads(control.recv(4096) or b"{}")
         except (OSError, ValueError) as error:
             ready = {"error": str(error)}
         if not ready.get("ready"):
@@ -340,14 +359,10 @@ class Sandbox:
         if self._zygote_pid is not None:
             harness.kill_descendants(self._zygote_pid)
         if self._process is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 self._process.kill()
-            except ProcessLookupError:
-                pass
             self._process.wait()
             if self._process.stderr is not None:
                 self._process.stderr.close()
@@ -395,7 +410,9 @@ class Sandbox:
             "drop_uid": NOBODY if self.mode == "fallback" and os.geteuid() == 0 else None,
         }
         try:
-            socket.send_fds(self._control, [json.dumps(config).encode()], [request_r, response_w, output_w])
+            socket.send_fds(
+                self._control, [json.dumps(config).encode()], [request_r, response_w, output_w]
+            )
             reply = json.loads(self._control.recv(4096) or b"{}")
         finally:
             for fd in (request_r, response_w, output_w):
@@ -598,10 +615,8 @@ class Submission:
         for name in ("request_w", "response_r", "output_r"):
             fd = getattr(self, name)
             if fd is not None:
-                try:
+                with contextlib.suppress(OSError):
                     os.close(fd)
-                except OSError:
-                    pass
                 setattr(self, name, None)
 
     def close(self) -> None:
@@ -627,7 +642,9 @@ def describe_exit(status: int | None, limits: Limits) -> tuple[str, str]:
                 "the process was killed (most often for using too much memory, "
                 f"limit {limits.memory_bytes // 2**20} MB)"
             )
-        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else number
+        name = (
+            signal.Signals(number).name if number in signal.Signals._value2member_map_ else number
+        )
         return "crash", f"the process crashed with signal {name}"
     code = os.WEXITSTATUS(status)
     return "exited", f"the code ended the process early (exit code {code}) before answering"

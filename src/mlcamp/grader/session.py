@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from mlcamp.grader.harness import Encoder, Executor, Handle, ProtocolError, decode_value
 from mlcamp.grader.sandbox import SubmissionEnded
+from mlcamp.labs.checking import LearnerError
 
 
 class Channel(Protocol):
@@ -36,17 +37,6 @@ class LocalChannel:
     ) -> tuple[dict[str, Any], list[bytes]]:
         """Answer directly, without a sandbox or limits."""
         return self.executor.handle(header, blobs)
-
-
-class LearnerError(Exception):
-    """The learner's code raised an exception (or was stopped); carries the report message."""
-
-    def __init__(self, kind: str, message: str, *, name: str = "", exception_type: str = "") -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.name = name
-        self.exception_type = exception_type
 
 
 class ForbiddenUse(Exception):
@@ -98,7 +88,9 @@ class Session:
             return RemoteCallable(self, int(tree["id"]), str(tree["type"]))
         return RemoteObject(self, int(tree["id"]), str(tree["type"]))
 
-    def encode_arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, list[bytes]]:
+    def encode_arguments(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[Any, Any, list[bytes]]:
         """Encode call arguments (arrays become blobs, proxies become references)."""
         encoder = Encoder()
         encoded_args = [encoder.encode(arg) for arg in args]
@@ -145,8 +137,10 @@ class RemoteObject(Handle):
         return f"<sandboxed {self.type_name}>"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, RemoteObject) and other.handle_id == self.handle_id and (
-            other._session is self._session
+        return (
+            isinstance(other, RemoteObject)
+            and other.handle_id == self.handle_id
+            and (other._session is self._session)
         )
 
     def __hash__(self) -> int:

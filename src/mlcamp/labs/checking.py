@@ -41,6 +41,19 @@ PerformanceFunction = Callable[[Any, int, np.random.Generator], None]
 _ORACLE_LIBRARIES = ("numpy", "scipy", "scikit-learn")
 
 
+class LearnerError(Exception):
+    """The learner's code raised an exception (or was stopped); carries the report message."""
+
+    def __init__(
+        self, kind: str, message: str, *, name: str = "", exception_type: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.name = name
+        self.exception_type = exception_type
+
+
 @dataclass(frozen=True)
 class TestCase:
     """One registered test: its task number, its name and the function that runs it."""
@@ -195,7 +208,8 @@ def _write_cache(file: Path, values: dict[str, OracleValue]) -> None:
     handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            np.savez(out, __layout__=np.asarray(json.dumps(layout)), **arrays)
+            payload: dict[str, Any] = {"__layout__": np.asarray(json.dumps(layout)), **arrays}
+            np.savez(out, **payload)
         os.replace(temporary, file)
     finally:
         if os.path.exists(temporary):

@@ -53,33 +53,19 @@ def expect_array(
     be exactly equal and of an integer (or bool) dtype.
     """
     want = np.asarray(want)
-    if not isinstance(got, np.ndarray):
-        if isinstance(got, list | tuple):
-            raise CheckFailure(
-                f"{name}: expected a NumPy array of shape {want.shape}, got {describe(got)}; "
-                "return np.asarray(...) of it"
-            )
-        raise CheckFailure(f"{name}: expected a NumPy array of shape {want.shape}, got {describe(got)}")
-    if got.shape != want.shape:
-        hint = ""
-        if got.shape == want.shape[::-1] and got.ndim == 2:
-            hint = " (it looks transposed)"
-        elif got.size == want.size:
-            hint = f" (same number of values: reshape, or check which axis you reduced over)"
-        raise CheckFailure(f"{name}: expected shape {want.shape}, got {got.shape}{hint}")
-    _expect_dtype(got, want, name=name, integer=integer)
-    if got.size == 0:
-        return got
-    if integer or want.dtype.kind in "biu":
-        mismatched = np.argwhere(got != want)
+    checked: NDArray[Any] = expect_shape_and_dtype(got, want, name=name, integer=integer)
+    if checked.size == 0:
+        return checked
+    if integer or want.dtype.kind in "biuUS":
+        mismatched = np.argwhere(checked != want)
         if len(mismatched):
             index = tuple(int(i) for i in mismatched[0])
             raise CheckFailure(
                 f"{name}: {len(mismatched)} of {want.size} values differ; first at index "
-                f"{format_index(index)}: got {_fmt(got[index])}, expected {_fmt(want[index])}"
+                f"{format_index(index)}: got {_fmt(checked[index])}, expected {_fmt(want[index])}"
             )
-        return got
-    got_f = got.astype(np.float64)
+        return checked
+    got_f = checked.astype(np.float64)
     want_f = want.astype(np.float64)
     _expect_finite_where_expected(got_f, want_f, name)
     both_inf = np.isinf(want_f) & (got_f == want_f)
@@ -88,10 +74,12 @@ def expect_array(
         error = np.abs(got_f - want_f)
         tolerance = atol + rtol * np.abs(want_f)
         error = np.where(both_inf | both_nan, 0.0, error)
-        bad = ~(error <= tolerance)
+        bad = ~(error <= tolerance) & ~(both_inf | both_nan)
     if bad.any():
         with np.errstate(divide="ignore", invalid="ignore"):
-            excess = np.where(bad, error / np.where(tolerance > 0, tolerance, np.finfo(float).tiny), -1)
+            excess = np.where(
+                bad, error / np.where(tolerance > 0, tolerance, np.finfo(float).tiny), -1
+            )
         index = tuple(int(i) for i in np.unravel_index(int(np.nanargmax(excess)), want.shape))
         where = f" at index {format_index(index)}" if want.ndim else ""
         raise CheckFailure(
@@ -99,10 +87,39 @@ def expect_array(
             f"{_fmt(got_f[index])}, expected {_fmt(want_f[index])} (error {error[index]:.3g}, "
             f"tolerance {tolerance[index]:.3g})"
         )
+    return checked
+
+
+def expect_shape_and_dtype(
+    got: Any, want: NDArray[Any], *, name: str, integer: bool = False
+) -> NDArray[Any]:
+    """Check that `got` is an array of `want`'s shape and of a compatible dtype (not values)."""
+    want = np.asarray(want)
+    if not isinstance(got, np.ndarray):
+        if isinstance(got, list | tuple):
+            raise CheckFailure(
+                f"{name}: expected a NumPy array of shape {want.shape}, got {describe(got)}; "
+                "return np.asarray(...) of it"
+            )
+        raise CheckFailure(
+            f"{name}: expected a NumPy array of shape {want.shape}, got {describe(got)}"
+        )
+    if got.shape != want.shape:
+        hint = ""
+        if got.shape == want.shape[::-1] and got.ndim == 2:
+            hint = " (it looks transposed)"
+        elif got.size == want.size:
+            hint = " (same number of values: reshape, or check which axis you reduced over)"
+        raise CheckFailure(f"{name}: expected shape {want.shape}, got {got.shape}{hint}")
+    _expect_dtype(got, want, name=name, integer=integer)
     return got
 
 
 def _expect_dtype(got: NDArray[Any], want: NDArray[Any], *, name: str, integer: bool) -> None:
+    if want.dtype.kind in "US":
+        if got.dtype.kind not in "US":
+            raise CheckFailure(f"{name}: expected strings (labels), got dtype {got.dtype}")
+        return
     if got.dtype.kind in "OVSUMm":
         raise CheckFailure(f"{name}: expected numbers, got an array of dtype {got.dtype}")
     if got.dtype.kind == "c" and want.dtype.kind != "c":
@@ -129,7 +146,9 @@ def _expect_finite_where_expected(got: NDArray[Any], want: NDArray[Any], name: s
     missing = np.isnan(want) & ~np.isnan(got)
     if missing.any():
         index = tuple(int(i) for i in np.argwhere(missing)[0])
-        raise CheckFailure(f"{name}: expected NaN at index {format_index(index)}, got {_fmt(got[index])}")
+        raise CheckFailure(
+            f"{name}: expected NaN at index {format_index(index)}, got {_fmt(got[index])}"
+        )
 
 
 def expect_scalar(
@@ -156,7 +175,9 @@ def expect_scalar(
 def expect_same_object(got: Any, expected: Any, *, name: str) -> None:
     """Check that a method returned the object it was called on (`fit` returns `self`)."""
     if got is not expected and not (type(got) is type(expected) and got == expected):
-        raise CheckFailure(f"{name}: should return self (the fitted estimator), got {describe(got)}")
+        raise CheckFailure(
+            f"{name}: should return self (the fitted estimator), got {describe(got)}"
+        )
 
 
 def expect_true(condition: bool, message: str) -> None:
@@ -182,7 +203,7 @@ def match_labels(got: NDArray[Any], want: NDArray[Any], *, name: str) -> dict[in
     Returns the renaming (learner label -> oracle label). Fails with the first point whose
     label breaks the one-to-one correspondence.
     """
-    got = expect_array(got, np.asarray(want), name=name, integer=True)
+    got = expect_shape_and_dtype(got, np.asarray(want), name=name, integer=True)
     mapping: dict[int, int] = {}
     reverse: dict[int, int] = {}
     for index, (g, w) in enumerate(zip(got.tolist(), np.asarray(want).tolist(), strict=True)):

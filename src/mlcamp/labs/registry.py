@@ -24,9 +24,7 @@ class UnknownLabError(LookupError):
     def __init__(self, lab_id: str, known: list[str]) -> None:
         close = [lab for lab in known if lab_id in lab or lab in lab_id]
         hint = f" Did you mean {', '.join(close)}?" if close else ""
-        super().__init__(
-            f"There is no lab '{lab_id}'.{hint} Run `mlcamp labs` to list them."
-        )
+        super().__init__(f"There is no lab '{lab_id}'.{hint} Run `mlcamp labs` to list them.")
         self.lab_id = lab_id
 
 
@@ -155,28 +153,35 @@ def _read_lab(folder: Path, problems: list[ContentProblem]) -> Lab | None:
 
 
 @lru_cache(maxsize=4)
-def _shipped_labs() -> dict[str, Lab]:
-    labs, problems = read_labs()
-    if problems:
-        raise ContentError(problems)
-    return {lab.id: lab for lab in labs}
+def _read_cached(content_root: Path | None) -> tuple[tuple[Lab, ...], tuple[ContentProblem, ...]]:
+    labs, problems = read_labs(content_root)
+    return tuple(labs), tuple(problems)
+
+
+def lab_problems(content_root: Path | None = None) -> list[ContentProblem]:
+    """Problems of lab folders that could not be read (the other labs stay usable)."""
+    return list(_read_cached(content_root)[1])
 
 
 def all_labs(content_root: Path | None = None) -> list[Lab]:
-    """Every valid lab, sorted by part then id; raises `ContentError` if any lab is broken."""
-    if content_root is None:
-        labs = list(_shipped_labs().values())
-    else:
-        found, problems = read_labs(content_root)
-        if problems:
-            raise ContentError(problems)
-        labs = found
-    return sorted(labs, key=lambda lab: (lab.spec.part, lab.id))
+    """Every lab whose files are valid, sorted by part then id (broken ones are left out:
+    `lab_problems` lists them, and `mlcamp content check` reports them)."""
+    labs, problems = _read_cached(content_root)
+    broken = {problem.file.parent for problem in problems} | {problem.file for problem in problems}
+    usable = [lab for lab in labs if lab.folder not in broken]
+    return sorted(usable, key=lambda lab: (lab.spec.part, lab.id))
 
 
 def get_lab(lab_id: str, content_root: Path | None = None) -> Lab:
-    """The lab with this id, or `UnknownLabError` naming the ones that exist."""
+    """The lab with this id; `ContentError` if its folder is broken, `UnknownLabError` if none."""
     labs = {lab.id: lab for lab in all_labs(content_root)}
-    if lab_id not in labs:
-        raise UnknownLabError(lab_id, sorted(labs))
-    return labs[lab_id]
+    if lab_id in labs:
+        return labs[lab_id]
+    own = [
+        problem
+        for problem in lab_problems(content_root)
+        if lab_id in problem.file.parts or problem.file.name == lab_id
+    ]
+    if own:
+        raise ContentError(own)
+    raise UnknownLabError(lab_id, sorted(labs))

@@ -56,7 +56,9 @@ class Forbidden(Strict):
     def _calls_are_qualified(cls, calls: list[str]) -> list[str]:
         for call in calls:
             if "." not in call:
-                raise ValueError(f"forbidden call '{call}' must be qualified, e.g. numpy.linalg.lstsq")
+                raise ValueError(
+                    f"forbidden call '{call}' must be qualified, e.g. numpy.linalg.lstsq"
+                )
         return calls
 
 
@@ -92,7 +94,9 @@ class LabSpec(Strict):
             raise ValueError(f"tasks must be numbered 1, 2, 3, ... in order, got {numbers}")
         for entry in self.entry_points:
             if entry.task > len(numbers):
-                raise ValueError(f"entry point '{entry.name}' names task {entry.task}, which is missing")
+                raise ValueError(
+                    f"entry point '{entry.name}' names task {entry.task}, which is missing"
+                )
         names = [entry.name for entry in self.entry_points]
         if len(set(names)) != len(names):
             raise ValueError("entry point names must be unique")

@@ -34,7 +34,9 @@ def verify_lab(lab: Lab, grade: GradeFunction) -> tuple[VerifiedLab, list[Conten
     reference = grade(lab, lab.reference, "reference.py")
     if not reference.passed:
         problems.append(
-            ContentProblem(lab.folder / "reference.py", None, f"the reference does not pass: {_why(reference)}")
+            ContentProblem(
+                lab.folder / "reference.py", None, f"the reference does not pass: {_why(reference)}"
+            )
         )
     wrong: dict[str, Report] = {}
     for file in lab.wrong_files:
@@ -42,12 +44,24 @@ def verify_lab(lab: Lab, grade: GradeFunction) -> tuple[VerifiedLab, list[Conten
         wrong[file.name] = report
         if report.passed:
             problems.append(
-                ContentProblem(file, None, "this known-wrong variant passes every check: add a test that catches it")
+                ContentProblem(
+                    file,
+                    None,
+                    "this known-wrong variant passes every check: add a test that catches it",
+                )
             )
-        elif report.status == "error" and report.error and report.error.kind in ("syntax", "not_attempted"):
+        elif (
+            report.status == "error"
+            and report.error
+            and report.error.kind in ("syntax", "not_attempted")
+        ):
             problems.append(
-                ContentProblem(file, None, f"this wrong variant does not even run ({report.error.kind}): "
-                               "it must be a plausible mistake, not a broken file")
+                ContentProblem(
+                    file,
+                    None,
+                    f"this wrong variant does not even run ({report.error.kind}): "
+                    "it must be a plausible mistake, not a broken file",
+                )
             )
     return VerifiedLab(lab.id, reference, wrong), problems
 

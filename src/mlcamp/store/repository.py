@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
@@ -16,7 +17,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypedDict, Unpack
 
-from alembic.util import CommandError
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
@@ -75,7 +75,13 @@ from mlcamp.store.validation import (
 
 __all__ = ["LearnerChanges", "Store", "open_store"]
 
-_DATABASE_ERRORS = (SQLAlchemyError, sqlite3.Error, CommandError, OSError)
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    # Alembic is imported only when a migration ran; its errors cannot occur before that.
+    alembic_util = sys.modules.get("alembic.util")
+    command_error = getattr(alembic_util, "CommandError", None)
+    extra: tuple[type[BaseException], ...] = (command_error,) if command_error else ()
+    return (SQLAlchemyError, sqlite3.Error, OSError, *extra)
 
 
 class LearnerChanges(TypedDict, total=False):
@@ -122,7 +128,7 @@ def open_store(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY_TI
         ensure_schema(engine, location)
     except BaseException as error:
         engine.dispose()
-        if isinstance(error, _DATABASE_ERRORS):
+        if isinstance(error, _database_errors()):
             raise classify_database_error(error, location) from error
         raise
     return Store(engine, location)
@@ -199,7 +205,7 @@ class Store:
                 session.begin(),
             ):
                 yield session
-        except _DATABASE_ERRORS as error:
+        except _database_errors() as error:
             raise classify_database_error(error, self.location) from error
 
     def _require_learner(self, session: Session, learner_id: int) -> Learner:
@@ -215,7 +221,7 @@ class Store:
         try:
             with self._engine.connect() as connection:
                 revisions = current_revisions(connection)
-        except _DATABASE_ERRORS as error:
+        except _database_errors() as error:
             raise classify_database_error(error, self.location) from error
         return revisions[0] if revisions else None
 

@@ -9,15 +9,13 @@ others wait and then find the schema current.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect
 
 from mlcamp.store.engine import writer
 from mlcamp.store.errors import StoreError, StoreTooNewError
@@ -30,6 +28,9 @@ __all__ = [
     "head_revision",
     "known_revisions",
 ]
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 """The Alembic script folder (``env.py`` and ``versions/``)."""
@@ -44,6 +45,8 @@ def alembic_config(*, connection: Connection | None = None, url: str | None = No
     otherwise it opens ``url`` (default: :func:`mlcamp.paths.database_url`). Developers can use it
     for new revisions: ``command.revision(alembic_config(), message=..., autogenerate=True)``.
     """
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url is not None:
@@ -52,28 +55,50 @@ def alembic_config(*, connection: Connection | None = None, url: str | None = No
     return config
 
 
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=]*=\s*(.+)$", re.MULTILINE)
+
+
 @cache
-def _script() -> ScriptDirectory:
-    return ScriptDirectory.from_config(alembic_config())
+def _revision_graph() -> dict[str, str | None]:
+    """Each shipped revision and its parent, read from the migration files.
+
+    Reading the two assignments is enough for the everyday check and avoids importing Alembic
+    (a large import) on every command; Alembic itself runs only when an upgrade is needed.
+    """
+    graph: dict[str, str | None] = {}
+    for file in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        values = {
+            key: value.strip().strip("\"'")
+            for key, value in _REVISION_LINE.findall(file.read_text(encoding="utf-8"))
+        }
+        if "revision" in values:
+            parent = values.get("down_revision")
+            graph[values["revision"]] = None if parent in (None, "None") else parent
+    return graph
 
 
 def head_revision() -> str:
     """Return the newest schema revision this version of mlcamp knows."""
-    head = _script().get_current_head()
-    if head is None:  # pragma: no cover - the package always ships migrations
-        raise RuntimeError(f"no Alembic revisions found in {MIGRATIONS_DIR}")
-    return head
+    graph = _revision_graph()
+    parents = set(graph.values())
+    heads = [revision for revision in graph if revision not in parents]
+    if len(heads) != 1:  # pragma: no cover - the package always ships one linear history
+        raise RuntimeError(f"expected one head revision in {MIGRATIONS_DIR}, found {heads}")
+    return heads[0]
 
 
 @cache
 def known_revisions() -> frozenset[str]:
     """Return every schema revision shipped with this version of mlcamp."""
-    return frozenset(script.revision for script in _script().walk_revisions())
+    return frozenset(_revision_graph())
 
 
 def current_revisions(connection: Connection) -> tuple[str, ...]:
     """Return the revisions stamped in the database (empty for a database never migrated)."""
-    return tuple(MigrationContext.configure(connection).get_current_heads())
+    if not inspect(connection).has_table("alembic_version"):
+        return ()
+    rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars()
+    return tuple(sorted(str(row) for row in rows))
 
 
 def _refuse_unknown(revisions: tuple[str, ...], location: str) -> None:
@@ -111,6 +136,8 @@ def ensure_schema(engine: Engine, location: str) -> str:
                 revisions = current_revisions(connection)  # again, now that we hold the lock
                 _refuse_unknown(revisions, location)
                 if revisions != (head,):
+                    from alembic import command
+
                     command.upgrade(alembic_config(connection=connection), "head")
                     if sqlite:
                         _check_foreign_keys(connection, location)

@@ -91,6 +91,6 @@ def edges(learner, oracle):
     _check(learner, oracle, "single", B[:1], B, what="a single point A (1, 2)")
 
 
-@checks.performance(sizes=[150, 300, 600, 1200, 2400])
+@checks.performance(sizes=[100, 200, 400, 800, 1600])
 def speed(learner, n, rng):
     learner.pairwise_sq_dists(rng.normal(size=(n, 16)), rng.normal(size=(n, 16)))

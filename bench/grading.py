@@ -1,0 +1,115 @@
+"""Time grading, per lab, beside an unsandboxed in-process run of the same checks.
+
+For each lab, with the reference solution as the submission:
+- `mlcamp check` end to end (a new process: CLI start-up, sandbox start, tests, speed phase),
+  and with `--no-speed`;
+- a warm grading call in this process (the sandbox's zygote already running), and the same
+  checks run in-process without a sandbox: their difference is the sandbox's overhead.
+
+Targets (2-core machine): `mlcamp check` <= 0.8 s median; warm sandbox overhead <= 20 ms.
+
+Run: python bench/grading.py [--repeat N] [--lab ID ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mlcamp.grader.runner import GradeOptions, Grader
+from mlcamp.labs import Lab, all_labs
+
+
+def percentile(times: list[float], q: float) -> float:
+    """The q-quantile of `times` (nearest rank)."""
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def measure(function: Callable[[], object], repeat: int) -> list[float]:
+    """Seconds taken by each of `repeat` calls of `function`."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def cli_check(lab: Lab, home: Path, *extra: str) -> Callable[[], object]:
+    """A function running `mlcamp check LAB` on the reference in a fresh process."""
+    file = home / f"{lab.spec.module_name}.py"
+    file.write_text(lab.reference)
+    environment = {**os.environ, "MLCAMP_HOME": str(home)}
+    command = [sys.executable, "-m", "mlcamp", "check", lab.id, str(file), *extra]
+
+    def run() -> object:
+        result = subprocess.run(command, env=environment, capture_output=True, check=False)
+        if result.returncode != 0:
+            raise SystemExit(f"mlcamp check {lab.id} failed:\n{result.stdout.decode()}")
+        return result
+
+    return run
+
+
+def grading(grader: Grader, lab: Lab, options: GradeOptions) -> Callable[[], object]:
+    """A function grading the lab's reference with `grader`."""
+    return lambda: grader.grade(lab, lab.reference, options)
+
+
+def row(name: str, times: list[float], baseline: list[float] | None = None) -> str:
+    """One table row: median, p95 and the ratio of medians to the baseline."""
+    median = statistics.median(times)
+    ratio = f"{median / statistics.median(baseline):6.2f}x" if baseline else "       "
+    p95 = percentile(times, 0.95)
+    return f"  {name:34s} median {median * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  {ratio}"
+
+
+def main() -> None:
+    """Print the table for every lab (or the ones named)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--lab", action="append", default=None)
+    args = parser.parse_args()
+    labs = [lab for lab in all_labs() if args.lab is None or lab.id in args.lab]
+    home = Path(tempfile.mkdtemp(prefix="mlcamp-bench-"))
+    options = GradeOptions(oracle_cache=home / "cache", performance=False)
+    overheads: list[float] = []
+    cli_medians: list[float] = []
+    try:
+        with Grader() as sandboxed, Grader(local=True) as local:
+            print(f"isolation: {sandboxed.isolation}; {args.repeat} runs each\n")
+            for lab in labs:
+                # Warm-up: fills the oracle cache and starts the zygote.
+                sandboxed.grade(lab, lab.reference, options)
+                local.grade(lab, lab.reference, options)
+                cli_check(lab, home)()
+                in_process = measure(grading(local, lab, options), args.repeat)
+                warm = measure(grading(sandboxed, lab, options), args.repeat)
+                cli_full = measure(cli_check(lab, home), args.repeat)
+                cli_fast = measure(cli_check(lab, home, "--no-speed"), args.repeat)
+                overhead = statistics.median(warm) - statistics.median(in_process)
+                overheads.append(overhead)
+                cli_medians.append(statistics.median(cli_full))
+                print(lab.id)
+                print(row("in-process, no sandbox (baseline)", in_process))
+                print(row("warm sandboxed grading call", warm, in_process))
+                print(row("mlcamp check --no-speed", cli_fast, in_process))
+                print(row("mlcamp check (with speed phase)", cli_full, in_process))
+                print(f"  sandbox overhead per submission: {overhead * 1000:.1f} ms\n")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    print(f"median sandbox overhead over labs: {statistics.median(overheads) * 1000:.1f} ms")
+    print(f"median of `mlcamp check` medians:  {statistics.median(cli_medians):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
