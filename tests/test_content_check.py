@@ -21,8 +21,10 @@ def messages(root: Path) -> list[str]:
     return [problem.render(relative_to=root) for problem in check_content(root)]
 
 
-def run_check(root: Path) -> tuple[int, str]:
-    result = runner.invoke(app, ["content", "check", "--root", str(root)])
+def run_check(root: Path, *extra: str) -> tuple[int, str]:
+    """Run `mlcamp content check`; labs are proven only when asked (test_shipped_labs does)."""
+    options = list(extra) or ["--no-labs"]
+    result = runner.invoke(app, ["content", "check", "--root", str(root), *options])
     return result.exit_code, result.output
 
 
@@ -294,3 +296,30 @@ def test_missing_required_file(content_copy: Path) -> None:
     (content_copy / "overview" / "milestones.yaml").unlink()
     found = messages(content_copy)
     assert any(m.startswith("overview/milestones.yaml: required file is missing") for m in found)
+
+
+def test_lab_proof_reports_a_wrong_variant_that_passes(content_copy: Path) -> None:
+    lab = content_copy / "labs" / "pairwise-distances"
+    (lab / "wrong" / "not_squared.py").write_text((lab / "reference.py").read_text())
+    code, output = run_check(content_copy, "--lab", "pairwise-distances")
+    assert code == 1
+    assert "wrong/not_squared.py: this known-wrong variant passes every check" in output
+
+
+def test_lab_proof_reports_a_failing_reference(content_copy: Path) -> None:
+    lab = content_copy / "labs" / "pairwise-distances"
+    reference = lab / "reference.py"
+    reference.write_text(reference.read_text().replace("2.0 * (A @ B.T)", "(A @ B.T)"))
+    code, output = run_check(content_copy, "--lab", "pairwise-distances")
+    assert code == 1
+    assert "reference.py: the reference does not pass" in output
+
+
+def test_broken_lab_yaml_is_reported_with_its_line(content_copy: Path) -> None:
+    spec = content_copy / "labs" / "pairwise-distances" / "lab.yaml"
+    text = spec.read_text().replace("difficulty: intro", "difficulty: easy")
+    spec.write_text(text)
+    code, output = run_check(content_copy)
+    assert code == 1
+    line = text.splitlines().index("difficulty: easy") + 1
+    assert f"labs/pairwise-distances/lab.yaml:{line}: difficulty" in output

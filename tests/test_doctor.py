@@ -64,3 +64,17 @@ def test_doctor_passes_with_essentials(monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(app, ["doctor"])
     assert result.exit_code == 0, result.output
     assert "database" in result.output and "mlcamp content" in result.output
+
+
+def test_doctor_reports_the_sandbox_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlcamp.doctor.environment import check_sandbox
+    from mlcamp.grader.sandbox import isolation
+
+    monkeypatch.setenv("MLCAMP_SANDBOX", "fallback")
+    result = check_sandbox()
+    assert result.status == "warning" and not result.essential
+    assert "fallback" in result.found and "MLCAMP_SANDBOX=fallback" in result.found
+    assert result.fix is not None and "bubblewrap" in result.fix
+    monkeypatch.delenv("MLCAMP_SANDBOX")
+    if isolation().mode == "bwrap":
+        assert check_sandbox().status == "ok"

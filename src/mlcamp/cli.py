@@ -16,17 +16,11 @@ from rich.table import Table
 from rich.tree import Tree
 
 from mlcamp import __version__
-from mlcamp.curriculum import (
-    BACKGROUNDS,
-    Background,
-    ContentError,
-    Curriculum,
-    check_content,
-    default_content_root,
-    load_curriculum,
-)
+from mlcamp.curriculum.problems import ContentError
 
 if TYPE_CHECKING:
+    from mlcamp.curriculum import Background, Curriculum
+    from mlcamp.grader.sandbox import Sandbox
     from mlcamp.labs import Lab
     from mlcamp.store import Store
 
@@ -84,6 +78,7 @@ def content_check(
     ] = None,
 ) -> None:
     """Validate every content file and lab; list every problem with its file and line."""
+    from mlcamp.curriculum import check_content, default_content_root, load_curriculum
     from mlcamp.grader.content import check_labs
     from mlcamp.paths import mlcamp_home
 
@@ -140,6 +135,8 @@ def _progress(description: str) -> Iterator[Callable[[str], None]]:
 
 def _load_or_exit(root: Path | None) -> Curriculum:
     try:
+        from mlcamp.curriculum import load_curriculum
+
         return load_curriculum(root)
     except ContentError as exc:
         for problem in exc.problems[:20]:
@@ -171,6 +168,8 @@ def path_command(
     root: RootOption = None,
 ) -> None:
     """Show the learning path: parts, sections and topics with their hours."""
+    from mlcamp.curriculum import BACKGROUNDS
+
     if background is not None and background not in BACKGROUNDS:
         errors.print(
             f"[red]Unknown background '{background}'.[/] Use one of: {', '.join(BACKGROUNDS)}."
@@ -184,6 +183,8 @@ def path_command(
 
 
 def _path_tree(curriculum: Curriculum, background: Background | None) -> Tree:
+    from mlcamp.curriculum import BACKGROUNDS
+
     shown: tuple[Background, ...] = (background,) if background else BACKGROUNDS
 
     def hours_of(values: dict[Background, float]) -> str:
@@ -268,6 +269,34 @@ def _store_or_exit() -> Store:
     except StoreError as exc:
         errors.print(exc.message, markup=False, highlight=False)
         raise typer.Exit(1) from exc
+
+
+class _StoreInBackground:
+    """Open the store in a thread, so its (slow) import overlaps with other work."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._store: Store | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._open, daemon=True)
+        self._thread.start()
+
+    def _open(self) -> None:
+        try:
+            from mlcamp.store import open_store
+
+            self._store = open_store()
+        except BaseException as error:  # re-raised in the caller's thread by result()
+            self._error = error
+
+    def result(self) -> Store:
+        """The open store, or the error opening it raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._store is not None
+        return self._store
 
 
 @app.command("labs")
@@ -381,10 +410,35 @@ def check_command(
     ] = True,
 ) -> None:
     """Grade your implementation in the sandbox: exit 0 pass, 1 fail or error, 2 usage."""
+    # The store (SQLAlchemy) loads in the background while the submission is graded.
+    opening = _StoreInBackground()
+    from mlcamp.grader.sandbox import Sandbox, SandboxUnavailable
+
+    try:
+        sandbox = Sandbox()
+        sandbox.launch()  # the zygote boots while the grader's modules load
+    except SandboxUnavailable as exc:
+        errors.print(f"{exc}", markup=False)
+        raise typer.Exit(1) from exc
+    try:
+        _check_with(sandbox, opening, lab_id, file, as_json=as_json, speed=speed)
+    finally:
+        sandbox.close()
+
+
+def _check_with(
+    sandbox: Sandbox,
+    opening: _StoreInBackground,
+    lab_id: str,
+    file: Path | None,
+    *,
+    as_json: bool,
+    speed: bool,
+) -> None:
     from mlcamp.grader.render import render_report
+    from mlcamp.grader.runner import Grader
     from mlcamp.grader.sandbox import SandboxUnavailable
     from mlcamp.practice import check_file, lab_workspace, record_attempt
-    from mlcamp.store import StoreError, open_store
 
     lab = _lab_or_exit(lab_id)
     target = file if file is not None else lab_workspace(lab) / lab.spec.file
@@ -400,15 +454,17 @@ def check_command(
         raise typer.Exit(2)
     try:
         with errors.status(f"Grading {target.name} for {lab.id}..."):
-            report, source = check_file(lab, target, performance=speed)
+            report, source = check_file(lab, target, grader=Grader(sandbox), performance=speed)
     except SandboxUnavailable as exc:
         errors.print(f"{exc}", markup=False)
         raise typer.Exit(1) from exc
     except OSError as exc:
         errors.print(f"Cannot read {target}: {exc.strerror or exc}", markup=False)
         raise typer.Exit(2) from exc
+    from mlcamp.store import StoreError
+
     try:
-        with open_store() as store:
+        with opening.result() as store:
             record_attempt(store, lab, report, source)
     except StoreError as exc:
         errors.print(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources as importlib_resources
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
+from mlcamp.curriculum.located import Located, default_content_root, validate_model
 from mlcamp.curriculum.models import (
     MIN_SUMMARY_WORDS,
     ActionStage,
@@ -25,13 +25,12 @@ from mlcamp.curriculum.models import (
 )
 from mlcamp.curriculum.problems import ContentProblem
 from mlcamp.curriculum.yaml_source import (
-    Location,
     YamlDocument,
     read_front_matter_file,
     read_yaml_file,
 )
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
+__all__ = ["LoadedContent", "Located", "default_content_root", "load_content", "validate_model"]
 
 # Overview files that hold a list of items, and the model of each item.
 OVERVIEW_LISTS: dict[str, type[BaseModel]] = {
@@ -42,29 +41,6 @@ OVERVIEW_LISTS: dict[str, type[BaseModel]] = {
     "milestones": Milestone,
     "action-plan": ActionStage,
 }
-
-
-def default_content_root() -> Path:
-    """Return the folder of the content shipped inside the mlcamp package."""
-    return Path(str(importlib_resources.files("mlcamp") / "content"))
-
-
-@dataclass
-class Located(Generic[ModelT]):
-    """A validated model with the document it came from and its location inside it."""
-
-    model: ModelT
-    document: YamlDocument
-    location: Location = ()
-
-    @property
-    def file(self) -> Path:
-        """The file the model was read from."""
-        return self.document.file
-
-    def line(self, *location: str | int) -> int | None:
-        """The line of a value of the model, by its location relative to the model."""
-        return self.document.line_of((*self.location, *location))
 
 
 @dataclass
@@ -92,44 +68,6 @@ class LoadedContent:
     aliases: dict[str, str] = field(default_factory=dict)
     aliases_document: YamlDocument | None = None
     lab_ids: set[str] = field(default_factory=set)
-
-
-def validate_model(
-    model: type[ModelT],
-    data: Any,
-    document: YamlDocument,
-    problems: list[ContentProblem],
-    location: Location = (),
-    what: str | None = None,
-) -> Located[ModelT] | None:
-    """Validate `data` as `model`; turn each validation error into a problem with its line."""
-    try:
-        return Located(model.model_validate(data), document, location)
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            problems.append(
-                ContentProblem(
-                    document.file,
-                    document.line_of((*location, *loc)),
-                    _describe_error(error, loc, what),
-                )
-            )
-        return None
-
-
-def _describe_error(error: Any, loc: tuple[Any, ...], what: str | None) -> str:
-    field_path = ".".join(str(part) for part in loc)
-    kind = error["type"]
-    prefix = f"{what}: " if what else ""
-    if kind == "missing":
-        return f"{prefix}missing field '{field_path}'"
-    if kind == "extra_forbidden":
-        return f"{prefix}unknown field '{field_path}' (check its spelling in docs/content.md)"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if kind.startswith("literal_error") or kind == "enum":
-        message = f"{message}, got {error.get('input')!r}"
-    return f"{prefix}{field_path}: {message}" if field_path else f"{prefix}{message}"
 
 
 def load_content(root: Path | None = None) -> tuple[LoadedContent, list[ContentProblem]]:

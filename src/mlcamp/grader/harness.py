@@ -195,7 +195,7 @@ class Encoder:
                 raise TypeError("only dicts with string keys can be returned")
             return {"t": "dict", "v": {str(k): self.encode(v, depth + 1) for k, v in items.items()}}
         if isinstance(value, Code):
-            return {"t": "code", "v": value.source}
+            return {"t": "code", "v": value.source, "name": value.name}
         if isinstance(value, Handle):
             return {"t": "ref", "id": value.handle_id}
         if self.register is None:
@@ -204,14 +204,17 @@ class Encoder:
 
 
 class Code:
-    """Source text of a small function the checks pass to the learner's code (e.g. `f` of a
-    gradient check). It is evaluated in the sandbox with `np` and `math` available."""
+    """Code the checks pass to the learner's code: an expression such as `f` of a gradient
+    check (`Code("lambda x: np.sum(x ** 2)")`), or, with `name`, a block of statements that
+    defines `name` (a small estimator class for `cross_val_score`, say). It runs in the sandbox
+    with `np` and `math` available; it is an input, never a secret."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, name: str | None = None) -> None:
         self.source = source
+        self.name = name
 
     def __repr__(self) -> str:
-        return f"Code({self.source!r})"
+        return f"Code({self.source!r}, name={self.name!r})"
 
 
 class Handle:
@@ -305,8 +308,12 @@ class Executor:
         if isinstance(tree, dict) and tree.get("t") == "code":
             import numpy as np
 
-            namespace: dict[str, Any] = {"np": np, "math": math}
-            return eval(compile(str(tree["v"]), "<check>", "eval"), namespace)
+            namespace: dict[str, Any] = {"np": np, "math": math, "__name__": "checks_code"}
+            name = tree.get("name")
+            if name is None:
+                return eval(compile(str(tree["v"]), "<check>", "eval"), namespace)
+            exec(compile(str(tree["v"]), "<check>", "exec"), namespace)
+            return namespace[str(name)]
         if isinstance(tree, dict) and tree.get("t") in ("list", "tuple"):
             items = [self.decode(item, blobs, depth + 1) for item in tree["v"]]
             return items if tree["t"] == "list" else tuple(items)
@@ -582,10 +589,35 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def kill_descendants(root: int, rounds: int = 200) -> int:
-    """SIGKILL every descendant of `root` until none is left; return how many were killed."""
+def count_descendants(root: int, limit: int) -> int:
+    """How many descendants `root` has, counting up to `limit` (cheap: reads only the tree)."""
+    count = 0
+    frontier = [root]
+    while frontier and count <= limit:
+        pid = frontier.pop()
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as file:
+                    children = [int(child) for child in file.read().split()]
+            except (OSError, ValueError):
+                continue
+            count += len(children)
+            frontier.extend(children)
+    return count
+
+
+def kill_descendants(root: int, rounds: int = 200, seconds: float = 2.0) -> int:
+    """SIGKILL every descendant of `root` until none is left (or time is up); return how many
+    were killed."""
     killed: set[int] = set()
+    deadline = time.monotonic() + seconds
     for _ in range(rounds):
+        if time.monotonic() > deadline:
+            break
         found = _descendants(root)
         if not found:
             break

@@ -39,6 +39,8 @@ HARNESS_FILE = Path(harness.__file__)
 SANDBOX_ROOT = "/sandbox"
 SANDBOX_LIB = f"{SANDBOX_ROOT}/lib"
 NOBODY = 65534
+WATCH_INTERVAL = 0.1
+"""Seconds between checks of the number of processes a submission runs."""
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,7 @@ class Sandbox:
         self._process: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
         self._zygote_pid: int | None = None
+        self._init_pid: int | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
         self.starts = 0
 
@@ -347,6 +350,7 @@ class Sandbox:
                     break
                 chain.append(children[0])
             if len(chain) == 3:
+                self._init_pid = chain[1]
                 return chain[-1]
             time.sleep(0.002)
         return self._process.pid
@@ -356,7 +360,12 @@ class Sandbox:
         self._stop_process()
 
     def _stop_process(self) -> None:
-        if self._zygote_pid is not None:
+        if self._init_pid is not None:
+            # Killing a PID namespace's init makes the kernel kill every process in it at once:
+            # nothing the submission started can outrun this (fork bombs included).
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self._init_pid, signal.SIGKILL)
+        elif self._zygote_pid is not None:
             harness.kill_descendants(self._zygote_pid)
         if self._process is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -373,6 +382,7 @@ class Sandbox:
         self._process = None
         self._control = None
         self._zygote_pid = None
+        self._init_pid = None
         self._scratch = None
 
     def __enter__(self) -> Sandbox:
@@ -423,12 +433,21 @@ class Sandbox:
             raise ValueError(f"zygote refused to fork: {reply}")
         return Submission(self, request_w, response_r, output_r, limits)
 
+    def too_many_processes(self, limit: int) -> bool:
+        """Whether the sandbox holds more than `limit` processes besides the zygote."""
+        if self._zygote_pid is None:
+            return False
+        return harness.count_descendants(self._zygote_pid, limit) > limit
+
     def finish(self, submission: Submission, *, kill: bool) -> int | None:
         """End a submission: close its pipes, kill whatever it left running, clear scratch.
 
         Returns the child's wait status when the zygote could report it.
         """
         submission.close_pipes()
+        if kill and self._init_pid is not None:
+            self._stop_process()  # the whole namespace goes; the next submission restarts it
+            return None
         if kill and self._zygote_pid is not None:
             harness.kill_descendants(self._zygote_pid)
         status: int | None = None
@@ -513,7 +532,13 @@ class Submission:
                         f"stopped after {limit:g} s: look for a loop that never ends, or an "
                         "algorithm much slower than it needs to be",
                     )
-                for key, _ in selector.select(remaining):
+                if self.sandbox.too_many_processes(self.limits.processes):
+                    raise self._end(
+                        "crash",
+                        f"the code started more than {self.limits.processes} processes (a fork "
+                        "bomb?): labs need no processes of their own",
+                    )
+                for key, _ in selector.select(min(remaining, WATCH_INTERVAL)):
                     if key.data == "request":
                         try:
                             written = os.write(self.request_w, pending)
@@ -605,7 +630,8 @@ class Submission:
         return self.ended
 
     def _end_from_exit(self) -> SubmissionEnded:
-        status = self.sandbox.finish(self, kill=True)
+        # The child is gone already: the zygote reaps it (its status tells why) and clears up.
+        status = self.sandbox.finish(self, kill=False)
         kind, message = describe_exit(status, self.limits)
         self.ended = SubmissionEnded(kind, message)
         return self.ended

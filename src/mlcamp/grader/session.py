@@ -26,7 +26,8 @@ class Channel(Protocol):
 class LocalChannel:
     """Runs requests in this process, through the same encoding (for benchmarks and references).
 
-    Never use it for untrusted code.
+    Never use it for untrusted code. The forbidden-import guard is not installed here: it
+    would patch this very process (the grader's own imports of SciPy and scikit-learn).
     """
 
     def __init__(self) -> None:
@@ -36,6 +37,8 @@ class LocalChannel:
         self, header: dict[str, Any], blobs: list[bytes], timeout: float
     ) -> tuple[dict[str, Any], list[bytes]]:
         """Answer directly, without a sandbox or limits."""
+        if header.get("op") == "load":
+            header = {**header, "forbidden_imports": [], "forbidden_calls": []}
         return self.executor.handle(header, blobs)
 
 

@@ -72,12 +72,39 @@ class PerformanceCase:
     repeats: int = 3
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """The library implementation of the same algorithm, for `bench/references.py`.
+
+    `library()` returns the learner API implemented with the library (names to callables, e.g.
+    `{"KMeans": lambda **kw: sklearn.cluster.KMeans(n_init=1, **kw)}`); the performance case is
+    timed with it beside the reference. `score(learner, n, rng)`, when given, fits on the
+    performance case's data and returns one number (an objective, an accuracy) so the bench can
+    show how close the reference's result is to the library's.
+    """
+
+    library: Callable[[], dict[str, Any]]
+    score: Callable[[Any, int, np.random.Generator], float] | None = None
+    note: str = ""
+
+
 @dataclass
 class LabChecks:
-    """The tests and the performance case a lab's `checks.py` registers."""
+    """The tests, the performance case and the library baseline a lab's `checks.py` registers."""
 
     tests: list[TestCase] = field(default_factory=list)
     performance_case: PerformanceCase | None = None
+    baseline_case: Baseline | None = None
+
+    def baseline(
+        self,
+        library: Callable[[], dict[str, Any]],
+        *,
+        score: Callable[[Any, int, np.random.Generator], float] | None = None,
+        note: str = "",
+    ) -> None:
+        """Register the library equivalent (scikit-learn, SciPy) of the lab's API."""
+        self.baseline_case = Baseline(library, score, note)
 
     def test(self, *, task: int, name: str) -> Callable[[TestFunction], TestFunction]:
         """Register a test for a task; tests run in task order, then in registration order."""

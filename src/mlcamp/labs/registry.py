@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from mlcamp.curriculum.loader import default_content_root, validate_model
+from mlcamp.curriculum.located import default_content_root, validate_model
 from mlcamp.curriculum.problems import ContentError, ContentProblem
 from mlcamp.curriculum.yaml_source import read_yaml_file
 from mlcamp.labs.checking import LabChecks

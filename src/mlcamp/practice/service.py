@@ -6,12 +6,15 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlcamp.grader.report import Report
 from mlcamp.grader.runner import GradeOptions, Grader
 from mlcamp.labs.registry import Lab
 from mlcamp.paths import mlcamp_home
-from mlcamp.store import Store
+
+if TYPE_CHECKING:
+    from mlcamp.store import Store
 
 LEARNER = "me"
 """The local learner's name in the single-user store."""

@@ -62,11 +62,14 @@ class KMeans:
                 raise ValueError(f"init must have shape {(k, d)}, got {centres.shape}")
         # Convergence threshold: tol times the mean of the per-feature variances of X.
         threshold = self.tol * np.var(X, axis=0).mean()
-        for n_iter in range(1, self.max_iter + 1):
+        n_iter = 0
+        while n_iter < self.max_iter:
+            n_iter += 1
             # Assignment step: each point goes to its nearest centre.
             labels = _nearest(Xc, centres)
             # Update step: each centre moves to the mean of its points (an empty one stays put).
             counts = np.bincount(labels, minlength=k)
+            # Per-cluster sums: a weighted bincount of each feature (d is small, n is not).
             sums = np.stack([np.bincount(labels, Xc[:, j], minlength=k) for j in range(d)], axis=1)
             new = centres.copy()
             filled = counts > 0

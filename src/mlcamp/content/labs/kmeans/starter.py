@@ -1,6 +1,6 @@
 """Lab: k-means clustering. See README.md for the math, the conventions and the tasks."""
 
-import numpy as np
+import numpy as np  # noqa: F401 (you will need it)
 
 
 class KMeans:

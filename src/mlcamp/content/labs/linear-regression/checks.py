@@ -427,3 +427,19 @@ def speed(learner, n, rng):
     model = learner.LinearRegression()
     model.fit(X, y)
     model.predict(X)
+
+
+def _library():
+    from sklearn.linear_model import LinearRegression
+
+    return {"LinearRegression": LinearRegression}
+
+
+def _score(learner, n, rng):
+    X = rng.normal(size=(n, 8))
+    y = X @ np.arange(1.0, 9.0) + rng.normal(size=n)
+    predictions = learner.LinearRegression().fit(X, y).predict(X)
+    return float(np.mean((y - predictions) ** 2))
+
+
+checks.baseline(_library, score=_score, note="score: training mean squared error")

@@ -478,3 +478,22 @@ def speed(learner, n, rng):
     model = learner.LogisticRegression(C=1.0)
     model.fit(X, t)
     model.predict_proba(X)
+
+
+def _library():
+    from sklearn.linear_model import LogisticRegression
+
+    return {"LogisticRegression": lambda **kw: LogisticRegression(tol=1e-8, **kw)}
+
+
+def _score(learner, n, rng):
+    X = rng.normal(size=(n, 8))
+    w = np.linspace(-1.0, 1.0, 8)
+    t = (rng.random(n) < 1.0 / (1.0 + np.exp(-(X @ w)))).astype(int)
+    p = learner.LogisticRegression(C=1.0).fit(X, t).predict_proba(X)[:, 1]
+    return float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+
+
+checks.baseline(
+    _library, score=_score, note="lbfgs at tol 1e-8; score: mean training log-loss"
+)

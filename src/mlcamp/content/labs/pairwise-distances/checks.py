@@ -94,3 +94,12 @@ def edges(learner, oracle):
 @checks.performance(sizes=[100, 200, 400, 800, 1600])
 def speed(learner, n, rng):
     learner.pairwise_sq_dists(rng.normal(size=(n, 16)), rng.normal(size=(n, 16)))
+
+
+def _library():
+    from sklearn.metrics.pairwise import euclidean_distances
+
+    return {"pairwise_sq_dists": lambda A, B: euclidean_distances(A, B, squared=True)}
+
+
+checks.baseline(_library, note="scikit-learn's euclidean_distances(squared=True)")

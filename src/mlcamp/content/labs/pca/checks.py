@@ -612,3 +612,17 @@ def rank_deficient_transform(learner, oracle):
 def speed(learner, n, rng):
     X = rng.normal(size=(n, 20)) * np.linspace(3.0, 0.2, 20) + 10.0
     learner.PCA(n_components=5).fit(X)
+
+
+def _library():
+    from sklearn.decomposition import PCA
+
+    return {"PCA": lambda **kw: PCA(svd_solver="full", **kw)}
+
+
+def _score(learner, n, rng):
+    X = rng.normal(size=(n, 20)) * np.linspace(3.0, 0.2, 20) + 10.0
+    return float(np.sum(learner.PCA(n_components=5).fit(X).explained_variance_))
+
+
+checks.baseline(_library, score=_score, note="full SVD; score: kept variance")

@@ -404,3 +404,12 @@ def speed(learner, n, rng):
     x = rng.normal(scale=50.0, size=(n, 64))
     learner.logsumexp(x, axis=-1)
     learner.softmax(x, axis=-1)
+
+
+def _library():
+    from scipy.special import logsumexp, softmax
+
+    return {"logsumexp": logsumexp, "softmax": softmax}
+
+
+checks.baseline(_library, note="scipy.special")

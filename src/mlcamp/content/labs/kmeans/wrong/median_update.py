@@ -48,7 +48,7 @@ class KMeans:
     def fit(self, X):
         """Run Lloyd's algorithm on X (n, d); returns self."""
         X = np.asarray(X, dtype=float)
-        k = self.n_clusters
+        k, d = self.n_clusters, X.shape[1]
         # Work on data centred at its mean: distances are unchanged, the expansion stays accurate.
         shift = X.mean(axis=0)
         Xc = X - shift
@@ -58,11 +58,13 @@ class KMeans:
             centres = self._kmeans_plus_plus(Xc)
         else:
             centres = np.array(self.init, dtype=float) - shift
-            if centres.shape != (k, X.shape[1]):
-                raise ValueError(f"init must have shape {(k, X.shape[1])}, got {centres.shape}")
+            if centres.shape != (k, d):
+                raise ValueError(f"init must have shape {(k, d)}, got {centres.shape}")
         # Convergence threshold: tol times the mean of the per-feature variances of X.
         threshold = self.tol * np.var(X, axis=0).mean()
-        for n_iter in range(1, self.max_iter + 1):
+        n_iter = 0
+        while n_iter < self.max_iter:
+            n_iter += 1
             # Assignment step: each point goes to its nearest centre.
             labels = _nearest(Xc, centres)
             # Update step: each centre moves to the mean of its points (an empty one stays put).

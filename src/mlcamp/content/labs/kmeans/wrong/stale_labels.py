@@ -48,7 +48,7 @@ class KMeans:
     def fit(self, X):
         """Run Lloyd's algorithm on X (n, d); returns self."""
         X = np.asarray(X, dtype=float)
-        k = self.n_clusters
+        k, d = self.n_clusters, X.shape[1]
         # Work on data centred at its mean: distances are unchanged, the expansion stays accurate.
         shift = X.mean(axis=0)
         Xc = X - shift
@@ -58,17 +58,19 @@ class KMeans:
             centres = self._kmeans_plus_plus(Xc)
         else:
             centres = np.array(self.init, dtype=float) - shift
-            if centres.shape != (k, X.shape[1]):
-                raise ValueError(f"init must have shape {(k, X.shape[1])}, got {centres.shape}")
+            if centres.shape != (k, d):
+                raise ValueError(f"init must have shape {(k, d)}, got {centres.shape}")
         # Convergence threshold: tol times the mean of the per-feature variances of X.
         threshold = self.tol * np.var(X, axis=0).mean()
-        for n_iter in range(1, self.max_iter + 1):
+        n_iter = 0
+        while n_iter < self.max_iter:
+            n_iter += 1
             # Assignment step: each point goes to its nearest centre.
             labels = _nearest(Xc, centres)
             # Update step: each centre moves to the mean of its points (an empty one stays put).
             counts = np.bincount(labels, minlength=k)
-            sums = np.zeros_like(centres)
-            np.add.at(sums, labels, Xc)
+            # Per-cluster sums: a weighted bincount of each feature (d is small, n is not).
+            sums = np.stack([np.bincount(labels, Xc[:, j], minlength=k) for j in range(d)], axis=1)
             new = centres.copy()
             filled = counts > 0
             new[filled] = sums[filled] / counts[filled, None]
