@@ -13,19 +13,24 @@ Run: python bench/grading.py [--repeat N] [--lab ID ...]
 
 from __future__ import annotations
 
-import argparse
 import os
-import shutil
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
-from collections.abc import Callable
-from pathlib import Path
 
-from mlcamp.grader.runner import GradeOptions, Grader
-from mlcamp.labs import Lab, all_labs
+# In-process runs use one BLAS thread, as the sandbox does: the comparison is like for like.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import argparse  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from mlcamp.grader.runner import GradeOptions, Grader  # noqa: E402
+from mlcamp.labs import Lab, all_labs  # noqa: E402
 
 
 def percentile(times: list[float], q: float) -> float:

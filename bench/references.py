@@ -11,18 +11,24 @@ Run: python bench/references.py [--repeat N] [--lab ID ...]
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import time
-from collections.abc import Callable
-from typing import Any
+import os
 
-import numpy as np
+# The sandbox runs learner code and references with one BLAS thread; so does this comparison.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
-from mlcamp.grader.harness import Code, Encoder, Executor
-from mlcamp.grader.session import Learner, LocalChannel, Session
-from mlcamp.labs import Lab, all_labs
-from mlcamp.labs.checking import Baseline, PerformanceCase
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from mlcamp.grader.harness import Code, Encoder, Executor  # noqa: E402
+from mlcamp.grader.session import Learner, LocalChannel, Session  # noqa: E402
+from mlcamp.labs import Lab, all_labs  # noqa: E402
+from mlcamp.labs.checking import Baseline, PerformanceCase  # noqa: E402
 
 
 class Clock:
@@ -153,6 +159,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--lab", action="append", default=None)
     args = parser.parse_args()
+    import warnings
+
+    warnings.simplefilter("ignore")  # library deprecation notices would break the table
     header = f"{'lab':24s} {'n':>7s} {'reference':>11s} {'library':>11s} {'ratio':>7s}  score"
     print(header)
     print("-" * len(header))

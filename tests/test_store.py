@@ -50,6 +50,9 @@ TABLES = {
     "lab_events",
     "plans",
     "plan_items",
+    "review_cards",
+    "review_logs",
+    "assessments",
 }
 
 
@@ -612,6 +615,10 @@ def test_deleting_a_learner_cascades(store: Store) -> None:
         store.save_plan(
             who.id, start_date=date(2025, 1, 6), end_date=date(2025, 2, 1), reason="r", items=[item]
         )
+        now = datetime.now(UTC)
+        store.upsert_review_card(who.id, "card", "t", {"state": 1}, now)
+        store.record_review(who.id, "card", 3, now)
+        store.record_assessment(who.id, {"score": 1}, "beginner")
     with Session(store.engine) as session, session.begin():
         session.execute(sa.delete(Learner).where(Learner.id == learner.id))
     with store.engine.connect() as connection:

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,10 +20,14 @@ from mlcamp import __version__
 from mlcamp.curriculum.problems import ContentError
 
 if TYPE_CHECKING:
+    from mlcamp.assessment.quiz import QuizArea
     from mlcamp.curriculum import Background, Curriculum
     from mlcamp.grader.sandbox import Sandbox
     from mlcamp.labs import Lab
+    from mlcamp.planner.schedule import Plan
+    from mlcamp.planner.service import Option, Standing
     from mlcamp.store import Store
+    from mlcamp.store.records import PlanRecord
 
 app = typer.Typer(
     name="mlcamp",
@@ -78,13 +83,19 @@ def content_check(
     ] = None,
 ) -> None:
     """Validate every content file and lab; list every problem with its file and line."""
+    from mlcamp.assessment.quiz import read_quiz
     from mlcamp.curriculum import check_content, default_content_root, load_curriculum
     from mlcamp.grader.content import check_labs
     from mlcamp.paths import mlcamp_home
+    from mlcamp.review.cards import read_cards
 
     content_root = (root or default_content_root()).resolve()
     problems = check_content(content_root)
     curriculum = None if problems else load_curriculum(content_root)
+    topic_ids = {topic.id for topic in curriculum.topics()} if curriculum else None
+    quiz, quiz_problems = read_quiz(content_root, topic_ids)
+    decks, card_problems = read_cards(content_root, topic_ids)
+    problems += quiz_problems + card_problems
     with _progress("Proving labs") as step:
         problems += check_labs(
             content_root,
@@ -103,7 +114,10 @@ def content_check(
         console.print(
             f"[green]Content OK[/]: {len(curriculum.parts)} parts, {len(topics)} topics, "
             f"{len(curriculum.resources)} resources, "
-            f"{len(curriculum.overview.milestones)} milestones, {lab_count} labs{proven}."
+            f"{len(curriculum.overview.milestones)} milestones, "
+            f"{sum(len(area.items) for area in quiz)} quiz items, "
+            f"{sum(len(cards) for cards in decks.values())} concept cards, "
+            f"{lab_count} labs{proven}."
         )
         return
     base = Path.cwd()
@@ -512,6 +526,608 @@ def solution_command(
             errors.print(str(exc), markup=False, highlight=False)
             raise typer.Exit(1) from exc
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+# -- plan and progress ----------------------------------------------------------------------------
+
+TopicArgument = Annotated[str, typer.Argument(help="Topic id (see `mlcamp path`).")]
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        errors.print(f"{option} must be a date like 2026-01-05, got '{value}'.", markup=False)
+        raise typer.Exit(2) from exc
+
+
+def _today() -> date:
+    from mlcamp.clock import today
+
+    try:
+        return today()
+    except ValueError as exc:
+        errors.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+
+
+def _plan_context(store: Store) -> tuple[Curriculum, dict[str, str], dict[str, int]]:
+    from mlcamp.curriculum import shipped_curriculum
+    from mlcamp.labs import all_labs
+
+    curriculum = shipped_curriculum()
+    lab_titles = {lab.id: lab.spec.title for lab in all_labs()}
+    return curriculum, lab_titles, {}
+
+
+@app.command("plan")
+def plan_command(
+    background: Annotated[
+        str | None,
+        typer.Option(help="Your background: beginner, math-stats or software-engineer."),
+    ] = None,
+    hours: Annotated[
+        float | None, typer.Option(help="Hours of study per week (1-80).", show_default=False)
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option(help="Start date, YYYY-MM-DD.", show_default=False)
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option(help="Target end date, YYYY-MM-DD.", show_default=False)
+    ] = None,
+    specialization: Annotated[
+        str | None, typer.Option(help="cv, nlp or time-series.", show_default=False)
+    ] = None,
+    catch_up: Annotated[
+        str | None,
+        typer.Option(
+            "--catch-up",
+            help="When behind: extend, hours or drop-optional (see the options shown).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    ics: Annotated[
+        Path | None,
+        typer.Option("--ics", help="Write the plan as an iCalendar file.", dir_okay=False),
+    ] = None,
+    weeks: Annotated[int, typer.Option(help="Weeks to show (0 = all).", min=0)] = 8,
+) -> None:
+    """Your dated weekly plan: re-planned from your progress every time you look."""
+    from dataclasses import replace
+
+    from mlcamp.planner.calendar import plan_calendar
+    from mlcamp.planner.profile import ProfileError
+    from mlcamp.planner.service import (
+        apply_profile,
+        catch_up_options,
+        learner_profile,
+        learner_progress,
+        make_plan,
+        save_if_changed,
+        standing,
+    )
+
+    today = _today()
+    with _store_or_exit() as store:
+        curriculum, lab_titles, _cards = _plan_context(store)
+        profile = learner_profile(store)
+        changes: dict[str, object] = {}
+        if background is not None:
+            changes["background"] = background
+        if hours is not None:
+            changes["hours_per_week"] = hours
+        if start is not None:
+            changes["start_date"] = _parse_date(start, "--start")
+        if target is not None:
+            changes["target_date"] = _parse_date(target, "--target")
+        if specialization is not None:
+            changes["specialization"] = specialization
+        try:
+            new_profile = replace(profile, **changes)  # type: ignore[arg-type]
+        except ProfileError as exc:
+            errors.print(f"{exc}.", markup=False)
+            raise typer.Exit(2) from exc
+        reason = "profile changed" if new_profile != profile else "progress"
+        if new_profile != profile:
+            apply_profile(store, new_profile)
+        progress = learner_progress(store, curriculum)
+        learner = store.get_or_create_learner("me").id
+        baseline = store.latest_plan(learner)
+        where = standing(baseline, progress, today, new_profile.hours_per_week)
+        options = []
+        if where.is_behind and where.baseline_end is not None:
+            options = catch_up_options(
+                curriculum,
+                new_profile,
+                progress,
+                today,
+                where.baseline_end,
+                lab_titles=lab_titles,
+            )
+        if catch_up is not None:
+            chosen = [option for option in options if option.name == catch_up]
+            if not chosen:
+                names = ", ".join(option.name for option in options) or "none: you are on track"
+                errors.print(f"No catch-up option '{catch_up}'. Available: {names}.", markup=False)
+                raise typer.Exit(2)
+            new_profile = chosen[0].profile
+            apply_profile(store, new_profile)
+            reason = f"catch up: {catch_up}"
+            options = []
+        plan = make_plan(curriculum, new_profile, progress, today, lab_titles=lab_titles)
+        if options and baseline is not None:
+            # Behind: the accepted plan stays the baseline until an option is chosen.
+            saved = baseline
+        else:
+            saved = save_if_changed(store, plan, "first plan" if baseline is None else reason)
+        if ics is not None:
+            previous = _plan_keys(baseline) if baseline is not None else set()
+            try:
+                ics.write_bytes(plan_calendar(plan, saved.sequence, previous_keys=previous))
+            except OSError as exc:
+                errors.print(f"Cannot write {ics}: {exc.strerror or exc}", markup=False)
+                raise typer.Exit(1) from exc
+    target_note = None
+    if new_profile.target_date is not None:
+        from mlcamp.planner.service import hours_to_finish_by
+
+        needed = hours_to_finish_by(
+            curriculum, new_profile, progress, today, new_profile.target_date
+        )
+        target_note = (new_profile.target_date, plan.end <= new_profile.target_date, needed)
+    if as_json:
+        document = plan.to_json()
+        document["sequence"] = saved.sequence
+        if target_note is not None:
+            document["target"] = target_note[0].isoformat()
+            document["on_target"] = target_note[1]
+            document["hours_for_target"] = target_note[2]
+        document["behind_hours"] = where.behind_hours
+        document["ahead_hours"] = where.ahead_hours
+        document["options"] = [
+            {"name": o.name, "description": o.description, "end": o.end.isoformat()}
+            for o in options
+        ]
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        return
+    _print_plan(plan, where, options, weeks)
+    if target_note is not None:
+        target_day, on_time, needed = target_note
+        if on_time:
+            console.print(f"[green]On time for your target date {target_day}.[/]")
+        elif needed is not None:
+            console.print(
+                f"[yellow]Your target date {target_day} needs about {needed:g} h/week:[/] "
+                f"mlcamp plan --hours {needed:g}"
+            )
+        else:
+            console.print(
+                f"[yellow]Your target date {target_day} cannot be met even at 40 h/week:[/] "
+                "choose a later one with mlcamp plan --target YYYY-MM-DD"
+            )
+    if ics is not None:
+        console.print(f"Calendar written to {ics} (plan #{saved.sequence}).", markup=False)
+
+
+def _plan_keys(record: PlanRecord) -> set[str]:
+    """Calendar keys of a saved plan's items (to cancel the events that left the plan)."""
+    from collections import Counter
+
+    parts: Counter[tuple[str, str]] = Counter()
+    keys = set()
+    for item in record.items:
+        if item.kind == "review":
+            keys.add(f"review-{item.week_start.isoformat()}")
+            continue
+        parts[(item.kind, item.ref_id)] += 1
+        keys.add(f"{item.kind}-{item.ref_id}-{parts[(item.kind, item.ref_id)]}")
+    return keys
+
+
+def _print_plan(plan: Plan, where: Standing, options: list[Option], weeks: int) -> None:
+    profile = plan.profile
+    months = (plan.end - plan.start).days / 30.44
+    console.print(
+        f"[bold]Plan[/] for a {profile.background} at {profile.hours_per_week:g} h/week: "
+        f"{plan.start} to [bold]{plan.end}[/] ({months:.1f} months, {plan.total_hours:g} h left)"
+    )
+    if where.is_behind:
+        console.print(
+            f"[yellow]You are {where.behind_hours:g} h (about {where.behind_weeks:g} weeks) "
+            f"behind the plan you accepted, which ended {where.baseline_end}.[/]"
+        )
+        for option in options:
+            console.print(
+                f"  mlcamp plan --catch-up {option.name}: {option.description} (ends {option.end})",
+                markup=False,
+            )
+    elif where.ahead_hours:
+        console.print(f"[green]You are {where.ahead_hours:g} h ahead of plan.[/]")
+    table = Table(show_lines=False)
+    table.add_column("week of")
+    table.add_column("items")
+    table.add_column("hours", justify="right")
+    shown = plan.weeks if weeks == 0 else plan.weeks[:weeks]
+    for week in shown:
+        names = "\n".join(
+            f"{item.kind}: {item.title}"
+            + (f" ({item.part}/{item.parts})" if item.parts > 1 else "")
+            + f" - {item.hours:g} h"
+            for item in week.items
+        )
+        table.add_row(week.start.isoformat(), names, f"{week.hours:g}")
+    console.print(table, markup=False)
+    if weeks and len(plan.weeks) > weeks:
+        console.print(f"... {len(plan.weeks) - weeks} more weeks (--weeks 0 shows all).")
+
+
+@app.command("today")
+def today_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """What to do this week: topics, the next lab, reviews due, and whether you are on track."""
+    from mlcamp.planner.service import learner_profile, learner_progress, make_plan, standing
+
+    day = _today()
+    with _store_or_exit() as store:
+        curriculum, lab_titles, _ = _plan_context(store)
+        profile = learner_profile(store)
+        progress = learner_progress(store, curriculum)
+        plan = make_plan(curriculum, profile, progress, day, lab_titles=lab_titles)
+        learner = store.get_or_create_learner("me").id
+        where = standing(store.latest_plan(learner), progress, day, profile.hours_per_week)
+        due = _due_cards(store, learner)
+    week = plan.week_of(day) or (plan.weeks[0] if plan.weeks else None)
+    items = week.items if week else []
+    next_lab = next((item for item in plan.items() if item.kind == "lab"), None)
+    if as_json:
+        document = {
+            "date": day.isoformat(),
+            "week_start": week.start.isoformat() if week else None,
+            "items": [
+                {"kind": i.kind, "id": i.id, "title": i.title, "hours": i.hours} for i in items
+            ],
+            "next_lab": next_lab.id if next_lab else None,
+            "reviews_due": due,
+            "behind_hours": where.behind_hours,
+            "ahead_hours": where.ahead_hours,
+            "plan_end": plan.end.isoformat(),
+        }
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        return
+    console.print(f"[bold]This week[/] ({week.start if week else day}):")
+    if not items:
+        console.print("  Nothing left in the plan. Well done!")
+    for item in items:
+        console.print(f"  {item.kind}: {item.title} - {item.hours:g} h", markup=False)
+    if next_lab is not None:
+        console.print(f"Next lab: {next_lab.title} (mlcamp get {next_lab.id})", markup=False)
+    console.print(f"Reviews due: {due}" + (" (mlcamp review)" if due else ""))
+    if where.is_behind:
+        console.print(
+            f"[yellow]Behind by {where.behind_hours:g} h: run mlcamp plan for ways to catch up.[/]"
+        )
+    elif where.ahead_hours:
+        console.print(f"[green]Ahead by {where.ahead_hours:g} h.[/]")
+    else:
+        console.print(f"On track: the plan ends {plan.end}.")
+
+
+def _due_cards(store: Store, learner: int) -> int:
+    from mlcamp.review.service import due_cards
+
+    return len(due_cards(store))
+
+
+@app.command("progress")
+def progress_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Your progress per module, with the evidence behind it."""
+    from mlcamp.labs import all_labs
+    from mlcamp.planner.milestones import LabFacts, evaluate
+    from mlcamp.planner.service import learner_progress, part_progress
+
+    with _store_or_exit() as store:
+        curriculum, _, _ = _plan_context(store)
+        progress = learner_progress(store, curriculum)
+        learner = store.get_or_create_learner("me").id
+        attempts = store.assessments(learner)
+        reported = {r.milestone_id: r.note for r in store.milestone_records(learner)}
+    passed_areas: frozenset[str] = frozenset()
+    if attempts:
+        results = json.loads(attempts[-1].results_json)
+        passed_areas = frozenset(a["area"] for a in results.get("areas", []) if a.get("passed"))
+    facts = [LabFacts(lab.id, tuple(lab.spec.tags), lab.spec.from_scratch) for lab in all_labs()]
+    milestones = evaluate(curriculum, facts, progress, passed_areas=passed_areas, reported=reported)
+    rows = part_progress(curriculum, progress)
+    if as_json:
+        document = {
+            "parts": [
+                {"title": title, "finished": finished, "skipped": skipped, "topics": total}
+                for title, finished, skipped, total in rows
+            ],
+            "topics": progress.topic_states,
+            "labs_passed": sorted(progress.passed_labs),
+            "milestones": [status.to_json() for status in milestones],
+        }
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        return
+    from rich.progress_bar import ProgressBar
+
+    table = Table(title="mlcamp progress")
+    table.add_column("part")
+    table.add_column("", width=30)
+    table.add_column("done", justify="right")
+    for title, finished, skipped, total in rows:
+        extra = f" (+{skipped} skipped)" if skipped else ""
+        table.add_row(
+            title,
+            ProgressBar(total=total, completed=finished, width=30),
+            f"{finished}/{total}{extra}",
+        )
+    console.print(table)
+    console.print(f"Labs passed: {len(progress.passed_labs)}")
+    console.print("[bold]Milestones[/]")
+    for status in milestones:
+        mark = "[green]reached[/]" if status.reached else f"{status.have}/{status.need}"
+        console.print(f"  {mark}  {status.milestone.title}")
+        if not status.reached:
+            console.print(f"      {status.missing}", markup=False, style="dim")
+
+
+def _set_state(topic_id: str, state: str) -> None:
+    from mlcamp.curriculum import shipped_curriculum
+
+    curriculum = shipped_curriculum()
+    try:
+        topic = curriculum.topic(topic_id)
+    except KeyError as exc:
+        close = [t.id for t in curriculum.topics() if topic_id in t.id][:5]
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        errors.print(f"There is no topic '{topic_id}'.{hint} See `mlcamp path`.", markup=False)
+        raise typer.Exit(2) from exc
+    from mlcamp.review.service import introduce_topic_cards
+
+    with _store_or_exit() as store:
+        learner = store.get_or_create_learner("me").id
+        store.set_topic_status(learner, topic.id, state, evidence="self-reported")
+        added = introduce_topic_cards(store, topic.id) if state in ("learning", "done") else 0
+    console.print(f"{topic.title}: {state} (self-reported).", markup=False)
+    if added:
+        console.print(f"{added} concept cards join your reviews (mlcamp review).")
+
+
+@app.command("done")
+def done_command(topic_id: TopicArgument) -> None:
+    """Mark a topic done (recorded as self-reported)."""
+    _set_state(topic_id, "done")
+
+
+@app.command("learning")
+def learning_command(topic_id: TopicArgument) -> None:
+    """Mark a topic as being learned now."""
+    _set_state(topic_id, "learning")
+
+
+@app.command("skip")
+def skip_command(topic_id: TopicArgument) -> None:
+    """Skip a topic by choice: it and its labs leave your plan."""
+    _set_state(topic_id, "skipped")
+
+
+@app.command("assess")
+def assess_command(
+    area: Annotated[
+        list[str] | None,
+        typer.Option("--area", help="Only these areas (repeatable).", show_default=False),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            help="A JSON file of answers {item id: choice number from 1} instead of asking.",
+            dir_okay=False,
+        ),
+    ] = None,
+    adopt: Annotated[
+        bool, typer.Option("--adopt", help="Switch your plan to the recommended background.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Readiness quiz: places you out of topics you know and recommends a pathway."""
+    from mlcamp.assessment.quiz import AREAS, read_quiz
+    from mlcamp.assessment.scoring import score
+    from mlcamp.assessment.service import apply_result
+
+    areas, problems = read_quiz()
+    if problems:
+        for problem in problems[:10]:
+            print(problem.render(), file=sys.stderr)
+        errors.print("The quiz content has problems: run mlcamp content check.")
+        raise typer.Exit(1)
+    if area:
+        unknown = sorted(set(area) - set(AREAS))
+        if unknown:
+            errors.print(f"Unknown area {', '.join(unknown)}. Areas: {', '.join(AREAS)}.")
+            raise typer.Exit(2)
+        areas = [a for a in areas if a.area in area]
+    given: dict[str, int] = {}
+    if answers is not None:
+        try:
+            raw = json.loads(answers.read_text(encoding="utf-8"))
+            given = {str(k): int(v) - 1 for k, v in raw.items()}
+        except (OSError, ValueError, AttributeError, TypeError) as exc:
+            errors.print(
+                f"Cannot read answers from {answers}: {exc}. Expected a JSON object of item id "
+                "to choice number (1 = first choice).",
+                markup=False,
+            )
+            raise typer.Exit(2) from exc
+    else:
+        given = _ask_quiz(areas)
+    result = score(areas, given)
+    with _store_or_exit() as store:
+        changed = apply_result(store, result, adopt_background=adopt)
+    if as_json:
+        document = result.to_json()
+        document["changed_topics"] = changed
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        return
+    table = Table(title="Readiness")
+    table.add_column("area")
+    table.add_column("score", justify="right")
+    table.add_column("")
+    for item in result.areas:
+        mark = "[green]passed: topics placed out[/]" if item.passed else "study it"
+        table.add_row(item.area, f"{item.correct}/{item.total}", mark)
+    console.print(table)
+    console.print(f"Recommended pathway: [bold]{result.recommended_background}[/]")
+    if not adopt:
+        console.print(
+            f"Adopt it with: mlcamp plan --background {result.recommended_background}",
+            markup=False,
+        )
+
+
+def _ask_quiz(areas: list[QuizArea]) -> dict[str, int]:
+    given: dict[str, int] = {}
+    for area in areas:
+        console.rule(area.title)
+        for number, item in enumerate(area.items, start=1):
+            console.print(Markdown(f"**{number}.** {item.question}"))
+            for index, choice in enumerate(item.choices, start=1):
+                console.print(Markdown(f"{index}. {choice}"))
+            choice = typer.prompt(
+                f"Your answer (1-{len(item.choices)}, Enter to skip)",
+                default="",
+                show_default=False,
+            )
+            if choice.strip().isdigit() and 1 <= int(choice) <= len(item.choices):
+                given[item.id] = int(choice) - 1
+    return given
+
+
+@app.command("review")
+def review_command(
+    limit: Annotated[int, typer.Option(help="At most this many cards.", min=1)] = 20,
+) -> None:
+    """Review the concept cards due now: recall, then rate 1 again, 2 hard, 3 good, 4 easy."""
+    import time as clock
+
+    from mlcamp.review.service import RATINGS, due_cards, rate
+
+    with _store_or_exit() as store:
+        due = due_cards(store, limit=limit)
+        if not due:
+            console.print("No cards due. Mark topics with mlcamp learning / done to add theirs.")
+            return
+        console.print(f"{len(due)} cards due.")
+        for position, item in enumerate(due, start=1):
+            console.rule(f"{position}/{len(due)} - {item.topic_id}")
+            console.print(Markdown(item.card.front))
+            started = clock.monotonic()
+            typer.prompt("Recall the answer, then press Enter", default="", show_default=False)
+            console.print(Markdown(item.card.back))
+            while True:
+                answer = typer.prompt("Rate 1 again, 2 hard, 3 good, 4 easy (q to stop)")
+                if answer.strip().lower() == "q":
+                    return
+                if answer.strip() in {"1", "2", "3", "4"}:
+                    break
+                console.print("Type 1, 2, 3 or 4.")
+            rating = int(answer)
+            nxt = rate(store, item.card_id, rating, duration_seconds=clock.monotonic() - started)
+            console.print(f"{RATINGS[rating]}: next review {nxt.date()}", markup=False)
+    console.print("Session done.")
+
+
+@app.command("milestone")
+def milestone_command(
+    milestone_id: Annotated[str, typer.Argument(help="Milestone id (see mlcamp progress --json).")],
+    note: Annotated[
+        str | None,
+        typer.Option("--note", help="What shows it: a link, a venue, what you taught."),
+    ] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Remove your record.")] = False,
+) -> None:
+    """Record a milestone that only you can attest (a paper, a contribution, mentoring)."""
+    from mlcamp.curriculum import shipped_curriculum
+
+    milestones = {m.id: m for m in shipped_curriculum().overview.milestones}
+    milestone = milestones.get(milestone_id)
+    if milestone is None:
+        errors.print(
+            f"There is no milestone '{milestone_id}'. Milestones: {', '.join(sorted(milestones))}.",
+            markup=False,
+        )
+        raise typer.Exit(2)
+    if milestone.evidence.kind != "self-reported":
+        errors.print(
+            f"'{milestone.title}' is shown by evidence mlcamp records itself "
+            f"({milestone.evidence.description}); there is nothing to record by hand.",
+            markup=False,
+        )
+        raise typer.Exit(2)
+    with _store_or_exit() as store:
+        learner = store.get_or_create_learner("me").id
+        if remove:
+            store.delete_milestone_record(learner, milestone.id)
+            console.print(f"Removed your record of '{milestone.title}'.", markup=False)
+            return
+        if not note or not note.strip():
+            errors.print(
+                f"Say what shows it with --note: {milestone.evidence.prompt}", markup=False
+            )
+            raise typer.Exit(2)
+        try:
+            store.record_milestone(learner, milestone.id, note.strip())
+        except ValueError as exc:
+            errors.print(f"Not recorded: {exc}", markup=False)
+            raise typer.Exit(2) from exc
+    console.print(f"Recorded (self-reported): {milestone.title}.", markup=False)
+
+
+@app.command("export")
+def export_command(
+    file: Annotated[Path, typer.Argument(help="JSON file to write.", dir_okay=False)],
+) -> None:
+    """Write all your data (profile, progress, labs, plans, reviews, quizzes) to one JSON file."""
+    with _store_or_exit() as store:
+        learner = store.get_or_create_learner("me").id
+        document = store.export_learner(learner)
+    try:
+        file.write_text(json.dumps(document, indent=2, sort_keys=True), encoding="utf-8")
+    except OSError as exc:
+        errors.print(f"Cannot write {file}: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(1) from exc
+    console.print(f"Exported to {file}.", markup=False)
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A file written by mlcamp export.", dir_okay=False)],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace your current data with the file's.")
+    ] = False,
+) -> None:
+    """Load data written by `mlcamp export` (all or nothing)."""
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        errors.print(f"Cannot read {file}: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    with _store_or_exit() as store:
+        try:
+            record = store.import_learner(document, name="me", replace=replace)
+        except ValueError as exc:
+            hint = " Use --replace to overwrite your current data." if "exists" in str(exc) else ""
+            errors.print(f"Not imported: {str(exc).rstrip('.')}.{hint}", markup=False)
+            raise typer.Exit(1) from exc
+    console.print(f"Imported {file} ({record.background}, {record.hours_per_week:g} h/week).")
 
 
 def main() -> None:

@@ -72,7 +72,12 @@ class Session:
             error = reply.get("error") or {}
             kind = str(error.get("kind", "crash"))
             message = str(error.get("message", "unknown error"))[:4000]
-            raise LearnerError(kind, message, exception_type=str(error.get("type", "")))
+            raise LearnerError(
+                kind,
+                message,
+                exception_type=str(error.get("type", ""))[:200],
+                exception_text=str(error.get("text", ""))[:1000],
+            )
         if self.forbidden:
             raise ForbiddenUse(
                 f"your code used {', '.join(self.forbidden)}, which this lab forbids: implement "

@@ -29,6 +29,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -42,16 +43,27 @@ _ORACLE_LIBRARIES = ("numpy", "scipy", "scikit-learn")
 
 
 class LearnerError(Exception):
-    """The learner's code raised an exception (or was stopped); carries the report message."""
+    """The learner's code raised an exception (or was stopped); carries the report message.
+
+    `message` is what the report shows (with the trimmed traceback); `exception_type` and
+    `exception_text` are the exception's class name and its own text, for checks that add advice.
+    """
 
     def __init__(
-        self, kind: str, message: str, *, name: str = "", exception_type: str = ""
+        self,
+        kind: str,
+        message: str,
+        *,
+        name: str = "",
+        exception_type: str = "",
+        exception_text: str = "",
     ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.name = name
         self.exception_type = exception_type
+        self.exception_text = exception_text
 
 
 @dataclass(frozen=True)
@@ -151,10 +163,10 @@ class Oracle:
 
     def __call__(self, key: str, compute: Callable[[], OracleValue], *, cache: bool = True) -> Any:
         if not cache or self.cache_file is None:
-            return compute()
+            return _quietly(compute)
         values = self._load()
         if key not in values:
-            values[key] = _normalise(compute())
+            values[key] = _normalise(_quietly(compute))
             self._dirty = True
         return values[key]
 
@@ -170,19 +182,35 @@ class Oracle:
         try:
             _write_cache(self.cache_file, self._values)
             self._dirty = False
-        except OSError:
-            pass
+        except (OSError, ValueError, TypeError):
+            pass  # a value the cache cannot hold is recomputed next time
+
+
+def _quietly(compute: Callable[[], OracleValue]) -> OracleValue:
+    """Run an oracle without its libraries' warnings reaching the learner's terminal."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compute()
 
 
 def oracle_cache_file(cache_dir: Path, lab_id: str, checks_file: Path) -> Path:
     """The cache file for a lab's oracle values, named by everything the values depend on."""
     digest = hashlib.sha256(checks_file.read_bytes())
+    digest.update(_library_versions().encode())
+    return cache_dir / f"{lab_id}-{digest.hexdigest()[:20]}.npz"
+
+
+@lru_cache(maxsize=1)
+def _library_versions() -> str:
+    versions = []
     for library in _ORACLE_LIBRARIES:
         try:
-            digest.update(f"{library}={metadata.version(library)}".encode())
+            versions.append(f"{library}={metadata.version(library)}")
         except metadata.PackageNotFoundError:
-            digest.update(f"{library}=none".encode())
-    return cache_dir / f"{lab_id}-{digest.hexdigest()[:20]}.npz"
+            versions.append(f"{library}=none")
+    return ";".join(versions)
 
 
 def _normalise(value: OracleValue) -> OracleValue:
@@ -192,14 +220,57 @@ def _normalise(value: OracleValue) -> OracleValue:
         return value.copy()
     if isinstance(value, np.generic):
         return value.item()
-    if isinstance(value, bool | int | float | str):
+    if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list | tuple):
-        return np.asarray(value)
-    raise TypeError(f"oracle values must be arrays, numbers, strings or dicts, not {type(value)}")
+        array = np.asarray(value) if _all_plain(value) else None
+        if array is not None and not array.dtype.hasobject:
+            return array
+        return [_normalise(item) for item in value]  # kept as a list (stored as JSON)
+    raise TypeError(
+        "oracle values must be arrays, numbers, strings, None, or lists and dicts of those, "
+        f"not {type(value).__name__}"
+    )
+
+
+def _all_plain(values: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a list holds only numbers (or nested lists of numbers): then it is an array."""
+    return all(
+        isinstance(v, bool | int | float | np.generic)
+        or (isinstance(v, list | tuple) and _all_plain(v))
+        or isinstance(v, np.ndarray)
+        for v in values
+    )
+
+
+_MEMORY: dict[Path, tuple[float, dict[str, OracleValue]]] = {}
+"""Oracle files already read by this process, with their modification time."""
 
 
 def _read_cache(file: Path) -> dict[str, OracleValue]:
+    try:
+        stamp = file.stat().st_mtime
+    except OSError:
+        return {}
+    known = _MEMORY.get(file)
+    if known is not None and known[0] == stamp:
+        return dict(known[1])
+    values = _read_cache_file(file)
+    _freeze(values)
+    _MEMORY[file] = (stamp, values)
+    return dict(values)
+
+
+def _freeze(value: OracleValue) -> None:
+    """Make cached arrays read-only: a check that modifies an expected value fails loudly."""
+    if isinstance(value, dict):
+        for item in value.values():
+            _freeze(item)
+    elif isinstance(value, np.ndarray):
+        value.flags.writeable = False
+
+
+def _read_cache_file(file: Path) -> dict[str, OracleValue]:
     try:
         with np.load(file, allow_pickle=False) as archive:
             layout = json.loads(str(archive["__layout__"]))
@@ -215,6 +286,8 @@ def _rebuild(spec: Any, arrays: dict[str, np.ndarray]) -> OracleValue:
         return {k: _rebuild(v, arrays) for k, v in spec["items"].items()}
     if kind == "array":
         return arrays[spec["name"]]
+    if kind == "list":
+        return [_rebuild(item, arrays) for item in spec["items"]]
     return spec["value"]
 
 
@@ -228,6 +301,8 @@ def _write_cache(file: Path, values: dict[str, OracleValue]) -> None:
             name = f"a{len(arrays)}"
             arrays[name] = value
             return {"kind": "array", "name": name}
+        if isinstance(value, list):
+            return {"kind": "list", "items": [layout_of(item) for item in value]}
         return {"kind": "value", "value": value}
 
     layout = {key: layout_of(value) for key, value in values.items()}
@@ -236,7 +311,7 @@ def _write_cache(file: Path, values: dict[str, OracleValue]) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             payload: dict[str, Any] = {"__layout__": np.asarray(json.dumps(layout)), **arrays}
-            np.savez(out, **payload)
+            np.savez(out, allow_pickle=False, **payload)
         os.replace(temporary, file)
     finally:
         if os.path.exists(temporary):

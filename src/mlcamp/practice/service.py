@@ -99,6 +99,36 @@ def record_attempt(store: Store, lab: Lab, report: Report, source: str) -> None:
         report.model_dump_json(),
         code_sha256=hashlib.sha256(source.encode()).hexdigest(),
     )
+    if report.passed:
+        complete_lab_topics(store, lab)
+
+
+def complete_lab_topics(store: Store, lab: Lab) -> list[str]:
+    """After a pass: each topic the lab serves whose labs are now all passed becomes done, with
+    the lab as evidence (a topic already done, skipped or placed out is left as it is)."""
+    from mlcamp.curriculum import shipped_curriculum
+    from mlcamp.review.service import introduce_topic_cards
+
+    learner = _learner_id(store)
+    passed = {a.lab_id for a in store.lab_attempts(learner) if a.status == "pass"}
+    statuses = store.topic_statuses(learner)
+    curriculum = shipped_curriculum()
+    completed = []
+    for topic_id in lab.spec.topics:
+        try:
+            topic = curriculum.topic(topic_id)
+        except KeyError:
+            continue
+        current = statuses.get(topic.id)
+        if current is not None and current.state in ("done", "skipped", "placed-out"):
+            continue
+        if set(topic.labs) <= passed:
+            store.set_topic_status(
+                learner, topic.id, "done", evidence="lab-passed", evidence_ref=lab.id
+            )
+            introduce_topic_cards(store, topic.id)
+            completed.append(topic.id)
+    return completed
 
 
 def lab_progress(store: Store, labs: list[Lab]) -> dict[str, LabProgress]:

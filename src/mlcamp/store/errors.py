@@ -12,6 +12,7 @@ import sqlite3
 from sqlalchemy import exc as sa_exc
 
 __all__ = [
+    "LearnerExistsError",
     "LearnerNotFoundError",
     "StoreCorruptError",
     "StoreError",
@@ -95,6 +96,18 @@ class LearnerNotFoundError(StoreError, LookupError):
             location=location,
         )
         self.learner_id = learner_id
+
+
+class LearnerExistsError(StoreError, ValueError):
+    """An import would overwrite a learner that already exists (and ``replace`` was not given)."""
+
+    def __init__(self, location: str, name: str) -> None:
+        super().__init__(
+            f"A learner named {name!r} already exists in the mlcamp database {location}. Import "
+            "under another name, or replace that learner and all of their progress.",
+            location=location,
+        )
+        self.name = name
 
 
 _LOCKED_NAMES = ("SQLITE_BUSY", "SQLITE_LOCKED")

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 models of the learner's progress: profile, topic status, lab attempts, plans.
+"""SQLAlchemy 2 models of the learner's progress: profile, topics, labs, plans, reviews, quizzes.
 
 Every table except ``learners`` references ``learner_id`` so that a multi-user server can hold many
 learners in one database; local mode has exactly one. Enumerations are plain strings guarded by
@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -41,12 +42,15 @@ __all__ = [
     "PLAN_ITEM_KINDS",
     "SPECIALIZATIONS",
     "TOPIC_STATES",
+    "Assessment",
     "Base",
     "LabAttempt",
     "LabEvent",
     "Learner",
     "Plan",
     "PlanItem",
+    "ReviewCard",
+    "ReviewLog",
     "TopicEvent",
     "TopicStatus",
     "UTCDateTime",
@@ -146,6 +150,7 @@ class Learner(Base):
     start_date: Mapped[date] = mapped_column(Date)
     target_date: Mapped[date | None] = mapped_column(Date)
     specialization: Mapped[str | None] = mapped_column(String(32))
+    include_optional: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -274,3 +279,59 @@ class PlanItem(Base):
     hours: Mapped[float] = mapped_column(Float)
 
     plan: Mapped[Plan] = relationship(back_populates="items")
+
+
+class ReviewCard(Base):
+    """The spaced-repetition state of one review card (an FSRS card, kept as JSON text).
+
+    ``due`` duplicates the card's due time as a column so that due cards can be queried.
+    """
+
+    __tablename__ = "review_cards"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "card_id"),
+        Index(None, "learner_id", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = _learner_fk()
+    card_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    topic_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    state_json: Mapped[str] = mapped_column(Text)
+    due: Mapped[datetime] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ReviewLog(Base):
+    """One review of a card: the rating (1 again, 2 hard, 3 good, 4 easy), append-only."""
+
+    __tablename__ = "review_logs"
+    __table_args__ = (
+        Index(None, "learner_id", "card_id", "reviewed_at"),
+        CheckConstraint("rating >= 1 AND rating <= 4", name="rating"),
+        CheckConstraint("duration_seconds IS NULL OR duration_seconds >= 0", name="duration"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = _learner_fk()
+    card_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    rating: Mapped[int] = mapped_column(Integer)
+    reviewed_at: Mapped[datetime] = mapped_column()
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+
+
+class Assessment(Base):
+    """One readiness / placement quiz: its results (JSON text) and the background it suggests."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        Index(None, "learner_id", "taken_at"),
+        CheckConstraint(_one_of("recommended_background", BACKGROUNDS), name="background"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = _learner_fk()
+    taken_at: Mapped[datetime] = mapped_column(default=utcnow)
+    results_json: Mapped[str] = mapped_column(Text)
+    recommended_background: Mapped[str] = mapped_column(String(32))

@@ -12,11 +12,14 @@ from datetime import date, datetime
 from typing import Any
 
 __all__ = [
+    "AssessmentRecord",
     "LabAttemptRecord",
     "LabEventRecord",
     "LearnerRecord",
     "PlanItemRecord",
     "PlanRecord",
+    "ReviewCardRecord",
+    "ReviewLogRecord",
     "TopicEventRecord",
     "TopicStatusRecord",
 ]
@@ -24,7 +27,7 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class LearnerRecord:
-    """A learner's profile."""
+    """A learner's profile (``include_optional``: plan optional topics too)."""
 
     id: int
     name: str
@@ -33,6 +36,7 @@ class LearnerRecord:
     start_date: date
     target_date: date | None
     specialization: str | None
+    include_optional: bool
     created_at: datetime
     updated_at: datetime
 
@@ -117,3 +121,55 @@ class PlanRecord:
     reason: str
     created_at: datetime
     items: tuple[PlanItemRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCardRecord:
+    """The spaced-repetition state of one card; ``state_json`` is the FSRS card as JSON.
+
+    ``due`` is when the card is next due (the same instant as the card's own ``due``).
+    """
+
+    id: int
+    learner_id: int
+    card_id: str
+    topic_id: str
+    state_json: str
+    due: datetime
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The card's state, decoded from JSON (e.g. for ``fsrs.Card.from_dict``)."""
+        value: dict[str, Any] = json.loads(self.state_json)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewLogRecord:
+    """One review of a card: ``rating`` 1 (again), 2 (hard), 3 (good) or 4 (easy)."""
+
+    id: int
+    learner_id: int
+    card_id: str
+    rating: int
+    reviewed_at: datetime
+    duration_seconds: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRecord:
+    """One readiness / placement quiz; ``results_json`` holds its results as a JSON object."""
+
+    id: int
+    learner_id: int
+    taken_at: datetime
+    results_json: str
+    recommended_background: str
+
+    @property
+    def results(self) -> dict[str, Any]:
+        """The quiz results, decoded from JSON."""
+        value: dict[str, Any] = json.loads(self.results_json)
+        return value

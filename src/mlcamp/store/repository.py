@@ -12,12 +12,12 @@ import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypedDict, Unpack
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
@@ -32,6 +32,7 @@ from mlcamp.store.engine import (
     writer,
 )
 from mlcamp.store.errors import (
+    LearnerExistsError,
     LearnerNotFoundError,
     StoreCorruptError,
     StoreError,
@@ -46,28 +47,37 @@ from mlcamp.store.models import (
     PLAN_ITEM_KINDS,
     SPECIALIZATIONS,
     TOPIC_STATES,
+    Assessment,
     LabAttempt,
     LabEvent,
     Learner,
     Plan,
     PlanItem,
+    ReviewCard,
+    ReviewLog,
     TopicEvent,
     TopicStatus,
     utcnow,
 )
 from mlcamp.store.records import (
+    AssessmentRecord,
     LabAttemptRecord,
     LabEventRecord,
     LearnerRecord,
     PlanItemRecord,
     PlanRecord,
+    ReviewCardRecord,
+    ReviewLogRecord,
     TopicEventRecord,
     TopicStatusRecord,
 )
-from mlcamp.store.schema import current_revisions, ensure_schema
+from mlcamp.store.schema import current_revisions, ensure_schema, head_revision
+from mlcamp.store.transfer import export_document, parse_document
 from mlcamp.store.validation import (
     check_choice,
     check_date,
+    check_datetime,
+    check_json,
     check_number,
     check_sha256,
     check_text,
@@ -93,6 +103,7 @@ class LearnerChanges(TypedDict, total=False):
     start_date: date
     target_date: date | None
     specialization: str | None
+    include_optional: bool
 
 
 def open_store(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Store:
@@ -244,6 +255,7 @@ class Store:
         start_date: date | None = None,
         target_date: date | None = None,
         specialization: str | None = None,
+        include_optional: bool = True,
     ) -> LearnerRecord:
         """Return the learner called ``name``, creating it with the given profile if missing.
 
@@ -251,7 +263,9 @@ class Store:
         to today); an existing learner is returned unchanged (see :meth:`update_learner`).
         """
         start = date.today() if start_date is None else start_date
-        _check_profile(name, background, hours_per_week, start, target_date, specialization)
+        _check_profile(
+            name, background, hours_per_week, start, target_date, specialization, include_optional
+        )
         for attempt in range(2):
             try:
                 with self._session(write=True) as session:
@@ -267,6 +281,7 @@ class Store:
                             start_date=start,
                             target_date=target_date,
                             specialization=specialization,
+                            include_optional=include_optional,
                             created_at=now,
                             updated_at=now,
                         )
@@ -299,6 +314,7 @@ class Store:
                 "start_date": learner.start_date,
                 "target_date": learner.target_date,
                 "specialization": learner.specialization,
+                "include_optional": learner.include_optional,
             }
             merged.update(changes)
             _check_profile(**merged)
@@ -543,6 +559,209 @@ class Store:
             ).one_or_none()
             return None if plan is None else _plan_record(plan)
 
+    # -- spaced repetition ---------------------------------------------------------------------
+
+    def upsert_review_card(
+        self,
+        learner_id: int,
+        card_id: str,
+        topic_id: str,
+        state: Mapping[str, Any] | str,
+        due: datetime,
+    ) -> ReviewCardRecord:
+        """Insert or replace the review card ``card_id`` of the learner and return it.
+
+        ``state`` is the FSRS card as a mapping or JSON text (``fsrs.Card.to_dict()``); the
+        store keeps it as opaque JSON but requires a JSON object. ``due`` (timezone-aware) is
+        when the card is next due. An existing card keeps its ``created_at``.
+        """
+        check_text("card_id", card_id)
+        check_text("topic_id", topic_id)
+        state_json = check_json("state", state)
+        due = check_datetime("due", due)
+        for attempt in range(2):
+            try:
+                with self._session(write=True) as session:
+                    self._require_learner(session, learner_id)
+                    card = session.scalars(
+                        select(ReviewCard).where(
+                            ReviewCard.learner_id == learner_id, ReviewCard.card_id == card_id
+                        )
+                    ).one_or_none()
+                    now = utcnow()
+                    if card is None:
+                        card = ReviewCard(learner_id=learner_id, card_id=card_id, created_at=now)
+                        session.add(card)
+                    card.topic_id = topic_id
+                    card.state_json = state_json
+                    card.due = due
+                    card.updated_at = now
+                    session.flush()
+                    return _review_card_record(card)
+            except StoreError as error:
+                # Two servers adding the same card at once: the loser updates the winner's row.
+                if attempt == 0 and isinstance(error.__cause__, IntegrityError):
+                    continue
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def review_cards(
+        self,
+        learner_id: int,
+        *,
+        due_before: datetime | None = None,
+        topic_id: str | None = None,
+    ) -> list[ReviewCardRecord]:
+        """Return the learner's review cards ordered by due time, then card id.
+
+        ``due_before`` keeps only the cards due at or before that (timezone-aware) moment, so
+        ``due_before=now`` gives the cards to review now; ``topic_id`` keeps one topic's cards.
+        """
+        check_datetime("due_before", due_before, optional=True)
+        query = select(ReviewCard).where(ReviewCard.learner_id == learner_id)
+        if due_before is not None:
+            query = query.where(ReviewCard.due <= due_before)
+        if topic_id is not None:
+            query = query.where(ReviewCard.topic_id == topic_id)
+        with self._session(write=False) as session:
+            self._require_learner(session, learner_id)
+            rows = session.scalars(query.order_by(ReviewCard.due, ReviewCard.card_id))
+            return [_review_card_record(row) for row in rows]
+
+    def record_review(
+        self,
+        learner_id: int,
+        card_id: str,
+        rating: int,
+        reviewed_at: datetime,
+        *,
+        duration_seconds: float | None = None,
+    ) -> ReviewLogRecord:
+        """Append one review of a card: ``rating`` 1 (again) to 4 (easy), e.g. an fsrs.Rating.
+
+        The card's new state is saved separately with :meth:`upsert_review_card`.
+        """
+        check_text("card_id", card_id)
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 4:
+            raise ValueError(
+                f"rating must be an integer from 1 (again) to 4 (easy), got {rating!r}"
+            )
+        reviewed_at = check_datetime("reviewed_at", reviewed_at)
+        duration = (
+            None
+            if duration_seconds is None
+            else check_number("duration_seconds", duration_seconds, low=0.0)
+        )
+        with self._session(write=True) as session:
+            self._require_learner(session, learner_id)
+            log = ReviewLog(
+                learner_id=learner_id,
+                card_id=card_id,
+                rating=int(rating),
+                reviewed_at=reviewed_at,
+                duration_seconds=duration,
+            )
+            session.add(log)
+            session.flush()
+            return _review_log_record(log)
+
+    def review_logs(self, learner_id: int, card_id: str | None = None) -> list[ReviewLogRecord]:
+        """Return the learner's reviews, oldest first (by ``reviewed_at``; optionally one card)."""
+        query = select(ReviewLog).where(ReviewLog.learner_id == learner_id)
+        if card_id is not None:
+            query = query.where(ReviewLog.card_id == card_id)
+        with self._session(write=False) as session:
+            self._require_learner(session, learner_id)
+            rows = session.scalars(query.order_by(ReviewLog.reviewed_at, ReviewLog.id))
+            return [_review_log_record(row) for row in rows]
+
+    # -- assessments ---------------------------------------------------------------------------
+
+    def record_assessment(
+        self,
+        learner_id: int,
+        results: Mapping[str, Any] | str,
+        recommended_background: str,
+        *,
+        taken_at: datetime | None = None,
+    ) -> AssessmentRecord:
+        """Record a readiness / placement quiz: its results (a JSON object) and the background
+        it recommends. ``taken_at`` (timezone-aware) defaults to now.
+        """
+        results_json = check_json("results", results)
+        check_choice("recommended_background", recommended_background, BACKGROUNDS)
+        taken_at = check_datetime("taken_at", taken_at, optional=True)
+        with self._session(write=True) as session:
+            self._require_learner(session, learner_id)
+            assessment = Assessment(
+                learner_id=learner_id,
+                taken_at=utcnow() if taken_at is None else taken_at,
+                results_json=results_json,
+                recommended_background=recommended_background,
+            )
+            session.add(assessment)
+            session.flush()
+            return _assessment_record(assessment)
+
+    def assessments(self, learner_id: int) -> list[AssessmentRecord]:
+        """Return the learner's assessments, oldest first."""
+        with self._session(write=False) as session:
+            self._require_learner(session, learner_id)
+            rows = session.scalars(
+                select(Assessment)
+                .where(Assessment.learner_id == learner_id)
+                .order_by(Assessment.taken_at, Assessment.id)
+            )
+            return [_assessment_record(row) for row in rows]
+
+    # -- export and import ---------------------------------------------------------------------
+
+    def export_learner(self, learner_id: int) -> dict[str, Any]:
+        """Return all of the learner's data as one JSON-compatible document.
+
+        The layout is described in :mod:`mlcamp.store.transfer`: profile, topic statuses and
+        history, lab attempts (reports parsed) and events, plans with items, review cards and
+        logs, assessments; ISO 8601 dates and datetimes with offset; no database ids. It is read
+        in one transaction, so it is consistent even while other processes write. Lab reports
+        that hold NaN keep it (Python's json module writes it as ``NaN``).
+        """
+        with self._session(write=False) as session:
+            learner = self._require_learner(session, learner_id)
+            revisions = current_revisions(session.connection())
+            revision = revisions[0] if revisions else head_revision()
+            return export_document(session, learner, revision)
+
+    def import_learner(
+        self, data: Mapping[str, Any], *, name: str | None = None, replace: bool = False
+    ) -> LearnerRecord:
+        """Recreate a learner and all their data from an :meth:`export_learner` document.
+
+        ``name`` imports under another name than the document's. The whole document is checked
+        first (``ValueError`` naming the bad field, e.g. ``plans[0].items[2].kind``), then
+        written in one transaction: all or nothing. A learner of that name that already exists
+        is refused (:class:`LearnerExistsError`) unless ``replace`` is true, in which case they
+        and all their data are deleted and recreated (in the same transaction). The imported
+        learner gets new database ids.
+        """
+        document = parse_document(data)
+        if name is not None:
+            document.learner["name"] = check_text("name", name)
+        final_name = document.learner["name"]
+        with self._session(write=True) as session:
+            existing = session.scalars(
+                select(Learner.id).where(Learner.name == final_name)
+            ).one_or_none()
+            if existing is not None:
+                if not replace:
+                    raise LearnerExistsError(self.location, final_name)
+                session.execute(delete(Learner).where(Learner.id == existing))
+            learner = Learner(**document.learner)
+            session.add(learner)
+            session.flush()
+            session.add_all(document.models(learner.id))
+            session.flush()
+            return _learner_record(learner)
+
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -554,6 +773,7 @@ def _check_profile(
     start_date: object,
     target_date: object,
     specialization: object,
+    include_optional: object,
 ) -> None:
     check_text("name", name)
     check_choice("background", background, BACKGROUNDS)
@@ -565,6 +785,8 @@ def _check_profile(
     if isinstance(target_date, date) and isinstance(start_date, date) and target_date < start_date:
         raise ValueError(f"target_date {target_date} is before start_date {start_date}")
     check_choice("specialization", specialization, SPECIALIZATIONS, optional=True)
+    if not isinstance(include_optional, bool):
+        raise ValueError(f"include_optional must be a bool, got {include_optional!r}")
 
 
 def _check_plan_items(entries: list[PlanItemRecord]) -> None:
@@ -611,6 +833,7 @@ def _learner_record(row: Learner) -> LearnerRecord:
         start_date=row.start_date,
         target_date=row.target_date,
         specialization=row.specialization,
+        include_optional=row.include_optional,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -684,4 +907,38 @@ def _plan_record(row: Plan) -> PlanRecord:
             )
             for item in items
         ),
+    )
+
+
+def _review_card_record(row: ReviewCard) -> ReviewCardRecord:
+    return ReviewCardRecord(
+        id=row.id,
+        learner_id=row.learner_id,
+        card_id=row.card_id,
+        topic_id=row.topic_id,
+        state_json=row.state_json,
+        due=row.due,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _review_log_record(row: ReviewLog) -> ReviewLogRecord:
+    return ReviewLogRecord(
+        id=row.id,
+        learner_id=row.learner_id,
+        card_id=row.card_id,
+        rating=row.rating,
+        reviewed_at=row.reviewed_at,
+        duration_seconds=row.duration_seconds,
+    )
+
+
+def _assessment_record(row: Assessment) -> AssessmentRecord:
+    return AssessmentRecord(
+        id=row.id,
+        learner_id=row.learner_id,
+        taken_at=row.taken_at,
+        results_json=row.results_json,
+        recommended_background=row.recommended_background,
     )

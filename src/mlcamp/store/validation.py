@@ -7,16 +7,20 @@ message naming the argument and the allowed values instead of a constraint name.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any, overload
 
 from mlcamp.store.models import ID_LENGTH
 
 __all__ = [
     "check_choice",
     "check_date",
+    "check_datetime",
+    "check_json",
     "check_number",
     "check_sha256",
     "check_text",
@@ -67,6 +71,55 @@ def check_date(field: str, value: object, *, optional: bool = False) -> None:
         return
     if not isinstance(value, date) or hasattr(value, "hour"):
         raise ValueError(f"{field} must be a datetime.date, got {value!r}")
+
+
+@overload
+def check_datetime(field: str, value: object) -> datetime: ...
+@overload
+def check_datetime(field: str, value: object, *, optional: bool) -> datetime | None: ...
+def check_datetime(field: str, value: object, *, optional: bool = False) -> datetime | None:
+    """Return ``value``, a timezone-aware ``datetime.datetime``, converted to UTC.
+
+    Raise ValueError for anything else (None is returned as is when ``optional``).
+    """
+    if value is None and optional:
+        return None
+    if not isinstance(value, datetime):
+        raise ValueError(f"{field} must be a datetime.datetime, got {value!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{field} must be timezone-aware (attach a time zone), got {value!r}")
+    return value.astimezone(UTC)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def check_json(field: str, value: object, *, object_only: bool = True) -> str:
+    """Return ``value`` (a mapping, or JSON text) as JSON text, checking that it is valid JSON.
+
+    With ``object_only`` the value must be a JSON object. NaN and infinities are refused: they
+    are not JSON, and other tools could not read them back.
+    """
+    if isinstance(value, str):
+        try:
+            decoded = json.loads(value, parse_constant=_refuse_constant)
+        except ValueError as error:
+            raise ValueError(f"{field} is not valid JSON: {error}") from error
+        if object_only and not isinstance(decoded, dict):
+            kind = type(decoded).__name__
+            raise ValueError(f"{field} must be a JSON object, got JSON of type {kind}")
+        return value
+    if object_only and not isinstance(value, Mapping):
+        raise ValueError(f"{field} must be a mapping or JSON text, got {type(value).__name__}")
+    try:
+        return json.dumps(
+            dict(value) if isinstance(value, Mapping) else value,
+            ensure_ascii=False,
+            allow_nan=False,
+        )
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{field} cannot be stored as JSON: {error}") from error
 
 
 def check_sha256(value: object) -> None:

@@ -1,0 +1,1 @@
+"""The readiness (placement) quiz: content models, validation, scoring and recommendations."""

@@ -1,0 +1,105 @@
+"""Reference solution: a linear soft-margin SVM (hinge loss, unpenalised intercept) fitted by
+Newton's method on a smoothed hinge whose smoothing width shrinks towards zero."""
+
+import numpy as np
+
+SMOOTHING = (1.0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7)
+"""The widths h of the smoothed hinge, from wide (easy) to narrow (close to the hinge)."""
+
+
+def _smoothed_hinge_slope(z, h):
+    """Derivative of the smoothed hinge L_h at z = 1 - margin: 0, then z / h, then 1."""
+    return np.clip(z / h, 0.0, 1.0)
+
+
+class LinearSVM:
+    """Minimise 0.5 ||w||^2 + C * sum_i max(0, 1 - s_i (w . x_i + b)), s_i in {-1, +1}."""
+
+    def __init__(self, C=1.0, max_iter=1000):
+        self.C = C
+        self.max_iter = max_iter
+
+    def fit(self, X, y):
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y)
+        # The two labels, sorted; classes_[1] is the +1 class, classes_[0] the -1 class.
+        self.classes_ = np.unique(y)
+        if len(self.classes_) != 2:
+            raise ValueError(f"expected exactly two classes, got {len(self.classes_)}")
+        s = np.where(y == self.classes_[1], 1.0, -1.0)
+        n, d = X.shape
+        # Centre the features: the unpenalised intercept absorbs the shift, and Newton's
+        # systems are far better conditioned. A column of ones carries the intercept.
+        x_mean = X.mean(axis=0)
+        A = np.hstack([X - x_mean, np.ones((n, 1))])
+        SA = s[:, None] * A  # rows s_i a_i: the margin of sample i is SA[i] . theta
+        mask = np.r_[np.ones(d), 0.0]
+        theta = np.zeros(d + 1)
+        steps = 0
+        for h in SMOOTHING:
+            while steps < self.max_iter:
+                z = 1.0 - SA @ theta
+                # Gradient of J_h: mask * theta - C sum_i L_h'(z_i) s_i a_i.
+                grad = mask * theta - self.C * (SA.T @ _smoothed_hinge_slope(z, h))
+                # Hessian: the penalty plus C / h for each sample in the quadratic zone.
+                quad = (z > 0.0) & (z <= h)
+                H = np.diag(mask) + (self.C / h) * (A[quad].T @ A[quad])
+                # The unpenalised intercept has no curvature when the zone is empty: add 1
+                # (H stays positive definite, so the step still goes downhill).
+                H[d, d] += 1.0
+                step = np.linalg.solve(H, grad)
+                decrease = grad @ step
+                # This width is done when the Newton decrement is negligible.
+                if decrease <= 1e-14 * (1.0 + theta @ theta + self.C * n):
+                    break
+                theta = theta - self._line_search(SA, theta, step, mask, h) * step
+                steps += 1
+        # Undo the centring: w . (x - mean) + b = w . x + (b - w . mean).
+        self.coef_ = theta[:d].reshape(1, d)
+        self.intercept_ = np.array([theta[d] - theta[:d] @ x_mean])
+        return self
+
+    def _line_search(self, SA, theta, step, mask, h):
+        """The t >= 0 minimising J_h(theta - t step): bisection on its (increasing) slope."""
+        # Along the line the margins are SA @ theta - t (SA @ step): two products, once.
+        z0 = 1.0 - SA @ theta
+        v = SA @ step
+        pen0 = (mask * theta) @ step
+        pen1 = (mask * step) @ step
+
+        def slope(t):
+            # d/dt J_h(theta - t step) = -(mask (theta - t step)) . step + C sum L_h'(z) v.
+            return -pen0 + t * pen1 + self.C * (_smoothed_hinge_slope(z0 + t * v, h) @ v)
+
+        # Bracket the zero of the slope, then false position (the slope is piecewise linear,
+        # so a few interpolations find it), halving a stale end to keep the bracket shrinking.
+        low, high = 0.0, 1.0
+        s_low, s_high = slope(low), slope(high)
+        while s_high < 0.0 and high < 1e6:
+            low, s_low, high = high, s_high, 2.0 * high
+            s_high = slope(high)
+        if s_high < 0.0:
+            return high
+        side = 0
+        for _ in range(60):
+            t = high - s_high * (high - low) / (s_high - s_low)
+            s_t = slope(t)
+            if abs(s_t) <= 1e-13 * (abs(s_low) + abs(s_high)) or high - low <= 1e-15 * high:
+                return t
+            if s_t < 0.0:
+                low, s_low = t, s_t
+                s_high = s_high / 2.0 if side == -1 else s_high
+                side = -1
+            else:
+                high, s_high = t, s_t
+                s_low = s_low / 2.0 if side == 1 else s_low
+                side = 1
+        return 0.5 * (low + high)
+
+    def decision_function(self, X):
+        """The signed score w . x + b of each row (positive means classes_[1])."""
+        return np.asarray(X, dtype=float) @ self.coef_[0] + self.intercept_[0]
+
+    def predict(self, X):
+        # classes_[1] where the score is positive; a score of exactly 0 gives classes_[0].
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]

@@ -1,0 +1,1 @@
+"""Spaced review: concept cards per topic, scheduled with FSRS."""
