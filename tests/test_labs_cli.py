@@ -73,7 +73,7 @@ def test_check_without_get_says_what_to_do() -> None:
 def test_check_grades_records_and_exits_by_status(isolated_home: Path) -> None:
     runner.invoke(app, ["get", LAB])
     result = runner.invoke(app, ["check", LAB, "--json"])
-    assert result.exit_code == 1
+    assert result.exit_code == 1, (result.output, result.stderr)
     assert json.loads(result.output)["error"]["kind"] == "not_attempted"
     wrong = get_lab(LAB).folder / "wrong" / "no_shift.py"
     workspace_file(isolated_home).write_text(wrong.read_text())

@@ -53,6 +53,7 @@ TABLES = {
     "review_cards",
     "review_logs",
     "assessments",
+    "reported_milestones",
 }
 
 
@@ -619,6 +620,7 @@ def test_deleting_a_learner_cascades(store: Store) -> None:
         store.upsert_review_card(who.id, "card", "t", {"state": 1}, now)
         store.record_review(who.id, "card", 3, now)
         store.record_assessment(who.id, {"score": 1}, "beginner")
+        store.record_milestone(who.id, "publish-research", "a paper")
     with Session(store.engine) as session, session.begin():
         session.execute(sa.delete(Learner).where(Learner.id == learner.id))
     with store.engine.connect() as connection:

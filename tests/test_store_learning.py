@@ -51,6 +51,7 @@ ALL_TABLES = {
     "plans",
     "plan_items",
     *NEW_TABLES,
+    "reported_milestones",
 }
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -135,9 +136,9 @@ def test_empty_database_migrates_to_head(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     command.upgrade(alembic_config(url=sqlite_url(path)), "head")
     assert table_names(path) == ALL_TABLES | {"alembic_version"}
-    assert head_revision() == "0002_learning"
+    assert head_revision() == "0003_reported_milestones"
     with open_store(sqlite_url(path)) as opened:
-        assert opened.schema_revision() == "0002_learning"
+        assert opened.schema_revision() == "0003_reported_milestones"
         learner = opened.get_or_create_learner()
         assert learner.include_optional is True
 
@@ -145,7 +146,9 @@ def test_empty_database_migrates_to_head(tmp_path: Path) -> None:
 def test_0001_database_upgrades_and_keeps_its_data(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     command.upgrade(alembic_config(url=sqlite_url(path)), "0001_initial")
-    assert table_names(path) == ALL_TABLES - NEW_TABLES | {"alembic_version"}
+    assert table_names(path) == ALL_TABLES - NEW_TABLES - {"reported_milestones"} | {
+        "alembic_version"
+    }
     with sqlite3.connect(path) as plain:
         plain.execute(
             "INSERT INTO learners (name, background, hours_per_week, start_date, target_date,"
@@ -158,7 +161,7 @@ def test_0001_database_upgrades_and_keeps_its_data(tmp_path: Path) -> None:
         )
 
     with open_store(sqlite_url(path)) as opened:  # the production path migrates on open
-        assert opened.schema_revision() == "0002_learning"
+        assert opened.schema_revision() == "0003_reported_milestones"
         learner = opened.get_learner(1)
         assert learner.include_optional is True
         assert (learner.name, learner.background, learner.hours_per_week) == (
@@ -667,7 +670,7 @@ def _documents(draw: st.DrawFn) -> dict[str, Any]:
     return {
         "format": "mlcamp-export",
         "version": 1,
-        "schema_revision": "0002_learning",
+        "schema_revision": "0003_reported_milestones",
         "learner": {
             "name": draw(_name),
             "background": draw(st.sampled_from(BACKGROUNDS)),
@@ -773,6 +776,15 @@ def _documents(draw: st.DrawFn) -> dict[str, Any]:
                 max_size=3,
             )
         ),
+        "reported_milestones": draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {"milestone_id": _name, "note": _name, "recorded_at": _moment}
+                ),
+                max_size=3,
+                unique_by=lambda row: row["milestone_id"],
+            )
+        ),
     }
 
 
@@ -782,7 +794,14 @@ def test_export_import_export_is_identical(document: dict[str, Any]) -> None:
     with open_store("sqlite://") as first:
         exported = first.export_learner(first.import_learner(document).id)
     # The import kept everything (export normalises order and time zones only).
-    for section in ("topic_events", "lab_attempts", "lab_events", "review_logs", "assessments"):
+    for section in (
+        "topic_events",
+        "lab_attempts",
+        "lab_events",
+        "review_logs",
+        "assessments",
+        "reported_milestones",
+    ):
         assert len(exported[section]) == len(document[section]), section
     assert len(exported["review_cards"]) == len(document["review_cards"])
     assert sorted(plan["sequence"] for plan in exported["plans"]) == sorted(
@@ -796,3 +815,63 @@ def test_export_import_export_is_identical(document: dict[str, Any]) -> None:
     with open_store("sqlite://") as second:
         again = second.export_learner(second.import_learner(exported).id)
     assert again == exported
+
+
+# -- reported milestones (0003) -------------------------------------------------------------------
+
+
+def test_reported_milestones_are_recorded_replaced_and_deleted(store: Store) -> None:
+    learner = store.get_or_create_learner("me")
+    other = store.get_or_create_learner("other")
+    assert store.milestone_records(learner.id) == []
+    first = store.record_milestone(
+        learner.id, "publish-research", "arXiv:2601.00001", recorded_at=T0
+    )
+    assert (first.milestone_id, first.note, first.recorded_at) == (
+        "publish-research",
+        "arXiv:2601.00001",
+        T0,
+    )
+    store.record_milestone(learner.id, "publish-research", "NeurIPS workshop paper")
+    store.record_milestone(learner.id, "mentor-others", "taught a study group")
+    store.record_milestone(other.id, "mentor-others", "someone else's")
+    records = store.milestone_records(learner.id)
+    assert [(r.milestone_id, r.note) for r in records] == [
+        ("mentor-others", "taught a study group"),
+        ("publish-research", "NeurIPS workshop paper"),
+    ]
+    assert store.delete_milestone_record(learner.id, "mentor-others") is True
+    assert store.delete_milestone_record(learner.id, "mentor-others") is False
+    assert [r.milestone_id for r in store.milestone_records(learner.id)] == ["publish-research"]
+    assert [r.note for r in store.milestone_records(other.id)] == ["someone else's"]
+
+
+@pytest.mark.parametrize(
+    ("milestone_id", "note", "message"),
+    [("", "x", "milestone_id"), ("m", "   ", "note"), ("m", "x" * 2001, "at most 2000")],
+)
+def test_reported_milestone_bad_values_are_refused(
+    store: Store, milestone_id: str, note: str, message: str
+) -> None:
+    learner = store.get_or_create_learner("me")
+    with pytest.raises(ValueError, match=message):
+        store.record_milestone(learner.id, milestone_id, note)
+    assert store.milestone_records(learner.id) == []
+
+
+def test_reported_milestones_travel_with_export_and_old_exports_still_import(store: Store) -> None:
+    learner = populate(store)
+    store.record_milestone(learner.id, "publish-research", "a paper", recorded_at=T0)
+    document = store.export_learner(learner.id)
+    assert document["reported_milestones"] == [
+        {"milestone_id": "publish-research", "note": "a paper", "recorded_at": T0.isoformat()}
+    ]
+    with open_store("sqlite://") as empty:
+        copy = empty.import_learner(document)
+        assert [r.note for r in empty.milestone_records(copy.id)] == ["a paper"]
+        older = {key: value for key, value in document.items() if key != "reported_milestones"}
+        again = empty.import_learner(older, name="older-export")
+        assert empty.milestone_records(again.id) == []
+    repeated = {**document, "reported_milestones": document["reported_milestones"] * 2}
+    with pytest.raises(ValueError, match=r"reported_milestones\[1\] repeats milestone_id"):
+        store.import_learner(repeated, name="x")

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from mlcamp.planner.schedule import Plan
     from mlcamp.planner.service import Option, Standing
     from mlcamp.store import Store
-    from mlcamp.store.records import PlanRecord
 
 app = typer.Typer(
     name="mlcamp",
@@ -553,15 +552,6 @@ def _today() -> date:
         raise typer.Exit(2) from exc
 
 
-def _plan_context(store: Store) -> tuple[Curriculum, dict[str, str], dict[str, int]]:
-    from mlcamp.curriculum import shipped_curriculum
-    from mlcamp.labs import all_labs
-
-    curriculum = shipped_curriculum()
-    lab_titles = {lab.id: lab.spec.title for lab in all_labs()}
-    return curriculum, lab_titles, {}
-
-
 @app.command("plan")
 def plan_command(
     background: Annotated[
@@ -596,106 +586,46 @@ def plan_command(
     weeks: Annotated[int, typer.Option(help="Weeks to show (0 = all).", min=0)] = 8,
 ) -> None:
     """Your dated weekly plan: re-planned from your progress every time you look."""
-    from dataclasses import replace
-
-    from mlcamp.planner.calendar import plan_calendar
+    from mlcamp.planner.overview import UnknownCatchUp, plan_calendar_bytes, refresh_plan
     from mlcamp.planner.profile import ProfileError
-    from mlcamp.planner.service import (
-        apply_profile,
-        catch_up_options,
-        learner_profile,
-        learner_progress,
-        make_plan,
-        save_if_changed,
-        standing,
-    )
 
     today = _today()
+    changes: dict[str, object] = {}
+    if background is not None:
+        changes["background"] = background
+    if hours is not None:
+        changes["hours_per_week"] = hours
+    if start is not None:
+        changes["start_date"] = _parse_date(start, "--start")
+    if target is not None:
+        changes["target_date"] = _parse_date(target, "--target")
+    if specialization is not None:
+        changes["specialization"] = specialization
     with _store_or_exit() as store:
-        curriculum, lab_titles, _cards = _plan_context(store)
-        profile = learner_profile(store)
-        changes: dict[str, object] = {}
-        if background is not None:
-            changes["background"] = background
-        if hours is not None:
-            changes["hours_per_week"] = hours
-        if start is not None:
-            changes["start_date"] = _parse_date(start, "--start")
-        if target is not None:
-            changes["target_date"] = _parse_date(target, "--target")
-        if specialization is not None:
-            changes["specialization"] = specialization
         try:
-            new_profile = replace(profile, **changes)  # type: ignore[arg-type]
+            view = refresh_plan(store, today, changes=changes, catch_up=catch_up)
         except ProfileError as exc:
             errors.print(f"{exc}.", markup=False)
             raise typer.Exit(2) from exc
-        reason = "profile changed" if new_profile != profile else "progress"
-        if new_profile != profile:
-            apply_profile(store, new_profile)
-        progress = learner_progress(store, curriculum)
-        learner = store.get_or_create_learner("me").id
-        baseline = store.latest_plan(learner)
-        where = standing(baseline, progress, today, new_profile.hours_per_week)
-        options = []
-        if where.is_behind and where.baseline_end is not None:
-            options = catch_up_options(
-                curriculum,
-                new_profile,
-                progress,
-                today,
-                where.baseline_end,
-                lab_titles=lab_titles,
-            )
-        if catch_up is not None:
-            chosen = [option for option in options if option.name == catch_up]
-            if not chosen:
-                names = ", ".join(option.name for option in options) or "none: you are on track"
-                errors.print(f"No catch-up option '{catch_up}'. Available: {names}.", markup=False)
-                raise typer.Exit(2)
-            new_profile = chosen[0].profile
-            apply_profile(store, new_profile)
-            reason = f"catch up: {catch_up}"
-            options = []
-        plan = make_plan(curriculum, new_profile, progress, today, lab_titles=lab_titles)
-        if options and baseline is not None:
-            # Behind: the accepted plan stays the baseline until an option is chosen.
-            saved = baseline
-        else:
-            saved = save_if_changed(store, plan, "first plan" if baseline is None else reason)
-        if ics is not None:
-            previous = _plan_keys(baseline) if baseline is not None else set()
-            try:
-                ics.write_bytes(plan_calendar(plan, saved.sequence, previous_keys=previous))
-            except OSError as exc:
-                errors.print(f"Cannot write {ics}: {exc.strerror or exc}", markup=False)
-                raise typer.Exit(1) from exc
-    target_note = None
-    if new_profile.target_date is not None:
-        from mlcamp.planner.service import hours_to_finish_by
-
-        needed = hours_to_finish_by(
-            curriculum, new_profile, progress, today, new_profile.target_date
-        )
-        target_note = (new_profile.target_date, plan.end <= new_profile.target_date, needed)
+        except UnknownCatchUp as exc:
+            errors.print(f"{exc}.", markup=False)
+            raise typer.Exit(2) from exc
+    if ics is not None:
+        try:
+            ics.write_bytes(plan_calendar_bytes(view))
+        except OSError as exc:
+            errors.print(f"Cannot write {ics}: {exc.strerror or exc}", markup=False)
+            raise typer.Exit(1) from exc
     if as_json:
-        document = plan.to_json()
-        document["sequence"] = saved.sequence
-        if target_note is not None:
-            document["target"] = target_note[0].isoformat()
-            document["on_target"] = target_note[1]
-            document["hours_for_target"] = target_note[2]
-        document["behind_hours"] = where.behind_hours
-        document["ahead_hours"] = where.ahead_hours
-        document["options"] = [
-            {"name": o.name, "description": o.description, "end": o.end.isoformat()}
-            for o in options
-        ]
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        sys.stdout.write(json.dumps(view.to_json(), indent=2) + "\n")
         return
-    _print_plan(plan, where, options, weeks)
-    if target_note is not None:
-        target_day, on_time, needed = target_note
+    _print_plan(view.plan, view.standing, view.options, weeks)
+    if view.target is not None:
+        target_day, on_time, needed = (
+            view.target.target,
+            view.target.on_time,
+            view.target.hours_needed,
+        )
         if on_time:
             console.print(f"[green]On time for your target date {target_day}.[/]")
         elif needed is not None:
@@ -709,22 +639,7 @@ def plan_command(
                 "choose a later one with mlcamp plan --target YYYY-MM-DD"
             )
     if ics is not None:
-        console.print(f"Calendar written to {ics} (plan #{saved.sequence}).", markup=False)
-
-
-def _plan_keys(record: PlanRecord) -> set[str]:
-    """Calendar keys of a saved plan's items (to cancel the events that left the plan)."""
-    from collections import Counter
-
-    parts: Counter[tuple[str, str]] = Counter()
-    keys = set()
-    for item in record.items:
-        if item.kind == "review":
-            keys.add(f"review-{item.week_start.isoformat()}")
-            continue
-        parts[(item.kind, item.ref_id)] += 1
-        keys.add(f"{item.kind}-{item.ref_id}-{parts[(item.kind, item.ref_id)]}")
-    return keys
+        console.print(f"Calendar written to {ics} (plan #{view.sequence}).", markup=False)
 
 
 def _print_plan(plan: Plan, where: Standing, options: list[Option], weeks: int) -> None:
@@ -769,43 +684,26 @@ def today_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """What to do this week: topics, the next lab, reviews due, and whether you are on track."""
-    from mlcamp.planner.service import learner_profile, learner_progress, make_plan, standing
+    from mlcamp.planner.overview import today_view
 
     day = _today()
     with _store_or_exit() as store:
-        curriculum, lab_titles, _ = _plan_context(store)
-        profile = learner_profile(store)
-        progress = learner_progress(store, curriculum)
-        plan = make_plan(curriculum, profile, progress, day, lab_titles=lab_titles)
-        learner = store.get_or_create_learner("me").id
-        where = standing(store.latest_plan(learner), progress, day, profile.hours_per_week)
-        due = _due_cards(store, learner)
-    week = plan.week_of(day) or (plan.weeks[0] if plan.weeks else None)
-    items = week.items if week else []
-    next_lab = next((item for item in plan.items() if item.kind == "lab"), None)
+        view = today_view(store, day)
     if as_json:
-        document = {
-            "date": day.isoformat(),
-            "week_start": week.start.isoformat() if week else None,
-            "items": [
-                {"kind": i.kind, "id": i.id, "title": i.title, "hours": i.hours} for i in items
-            ],
-            "next_lab": next_lab.id if next_lab else None,
-            "reviews_due": due,
-            "behind_hours": where.behind_hours,
-            "ahead_hours": where.ahead_hours,
-            "plan_end": plan.end.isoformat(),
-        }
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        sys.stdout.write(json.dumps(view.to_json(), indent=2) + "\n")
         return
-    console.print(f"[bold]This week[/] ({week.start if week else day}):")
-    if not items:
+    console.print(f"[bold]This week[/] ({view.week.start if view.week else day}):")
+    if not view.items:
         console.print("  Nothing left in the plan. Well done!")
-    for item in items:
+    for item in view.items:
         console.print(f"  {item.kind}: {item.title} - {item.hours:g} h", markup=False)
-    if next_lab is not None:
-        console.print(f"Next lab: {next_lab.title} (mlcamp get {next_lab.id})", markup=False)
+    if view.next_lab is not None:
+        console.print(
+            f"Next lab: {view.next_lab.title} (mlcamp get {view.next_lab.id})", markup=False
+        )
+    due = view.reviews_due
     console.print(f"Reviews due: {due}" + (" (mlcamp review)" if due else ""))
+    where = view.standing
     if where.is_behind:
         console.print(
             f"[yellow]Behind by {where.behind_hours:g} h: run mlcamp plan for ways to catch up.[/]"
@@ -813,13 +711,7 @@ def today_command(
     elif where.ahead_hours:
         console.print(f"[green]Ahead by {where.ahead_hours:g} h.[/]")
     else:
-        console.print(f"On track: the plan ends {plan.end}.")
-
-
-def _due_cards(store: Store, learner: int) -> int:
-    from mlcamp.review.service import due_cards
-
-    return len(due_cards(store))
+        console.print(f"On track: the plan ends {view.plan_end}.")
 
 
 @app.command("progress")
@@ -827,35 +719,15 @@ def progress_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Your progress per module, with the evidence behind it."""
-    from mlcamp.labs import all_labs
-    from mlcamp.planner.milestones import LabFacts, evaluate
-    from mlcamp.planner.service import learner_progress, part_progress
+    from mlcamp.planner.overview import progress_view
 
     with _store_or_exit() as store:
-        curriculum, _, _ = _plan_context(store)
-        progress = learner_progress(store, curriculum)
-        learner = store.get_or_create_learner("me").id
-        attempts = store.assessments(learner)
-        reported = {r.milestone_id: r.note for r in store.milestone_records(learner)}
-    passed_areas: frozenset[str] = frozenset()
-    if attempts:
-        results = json.loads(attempts[-1].results_json)
-        passed_areas = frozenset(a["area"] for a in results.get("areas", []) if a.get("passed"))
-    facts = [LabFacts(lab.id, tuple(lab.spec.tags), lab.spec.from_scratch) for lab in all_labs()]
-    milestones = evaluate(curriculum, facts, progress, passed_areas=passed_areas, reported=reported)
-    rows = part_progress(curriculum, progress)
+        view = progress_view(store)
     if as_json:
-        document = {
-            "parts": [
-                {"title": title, "finished": finished, "skipped": skipped, "topics": total}
-                for title, finished, skipped, total in rows
-            ],
-            "topics": progress.topic_states,
-            "labs_passed": sorted(progress.passed_labs),
-            "milestones": [status.to_json() for status in milestones],
-        }
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        sys.stdout.write(json.dumps(view.to_json(), indent=2) + "\n")
         return
+    rows = [(r.title, r.finished, r.skipped, r.total) for r in view.parts]
+    progress, milestones = view.progress, view.milestones
     from rich.progress_bar import ProgressBar
 
     table = Table(title="mlcamp progress")
@@ -880,22 +752,15 @@ def progress_command(
 
 
 def _set_state(topic_id: str, state: str) -> None:
-    from mlcamp.curriculum import shipped_curriculum
+    from mlcamp.planner.overview import UnknownTopic, find_topic, mark_topic
 
-    curriculum = shipped_curriculum()
     try:
-        topic = curriculum.topic(topic_id)
-    except KeyError as exc:
-        close = [t.id for t in curriculum.topics() if topic_id in t.id][:5]
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        errors.print(f"There is no topic '{topic_id}'.{hint} See `mlcamp path`.", markup=False)
+        find_topic(topic_id)
+    except UnknownTopic as exc:
+        errors.print(f"{exc} See `mlcamp path`.", markup=False)
         raise typer.Exit(2) from exc
-    from mlcamp.review.service import introduce_topic_cards
-
     with _store_or_exit() as store:
-        learner = store.get_or_create_learner("me").id
-        store.set_topic_status(learner, topic.id, state, evidence="self-reported")
-        added = introduce_topic_cards(store, topic.id) if state in ("learning", "done") else 0
+        topic, added = mark_topic(store, topic_id, state)
     console.print(f"{topic.title}: {state} (self-reported).", markup=False)
     if added:
         console.print(f"{added} concept cards join your reviews (mlcamp review).")

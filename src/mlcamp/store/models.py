@@ -49,6 +49,7 @@ __all__ = [
     "Learner",
     "Plan",
     "PlanItem",
+    "ReportedMilestone",
     "ReviewCard",
     "ReviewLog",
     "TopicEvent",
@@ -335,3 +336,20 @@ class Assessment(Base):
     taken_at: Mapped[datetime] = mapped_column(default=utcnow)
     results_json: Mapped[str] = mapped_column(Text)
     recommended_background: Mapped[str] = mapped_column(String(32))
+
+
+class ReportedMilestone(Base):
+    """A milestone the learner attests themselves (a paper, a contribution), with their note.
+
+    Only milestones whose evidence is self-reported are recorded here; the others follow from
+    topic statuses, lab attempts and assessments. One record per learner and milestone.
+    """
+
+    __tablename__ = "reported_milestones"
+    __table_args__ = (UniqueConstraint("learner_id", "milestone_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = _learner_fk()
+    milestone_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    note: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,6 +18,7 @@ __all__ = [
     "LearnerRecord",
     "PlanItemRecord",
     "PlanRecord",
+    "ReportedMilestoneRecord",
     "ReviewCardRecord",
     "ReviewLogRecord",
     "TopicEventRecord",
@@ -173,3 +174,14 @@ class AssessmentRecord:
         """The quiz results, decoded from JSON."""
         value: dict[str, Any] = json.loads(self.results_json)
         return value
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedMilestoneRecord:
+    """A self-reported milestone: the learner's note on what shows it, and when they said so."""
+
+    id: int
+    learner_id: int
+    milestone_id: str
+    note: str
+    recorded_at: datetime

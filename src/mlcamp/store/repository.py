@@ -53,6 +53,7 @@ from mlcamp.store.models import (
     Learner,
     Plan,
     PlanItem,
+    ReportedMilestone,
     ReviewCard,
     ReviewLog,
     TopicEvent,
@@ -66,6 +67,7 @@ from mlcamp.store.records import (
     LearnerRecord,
     PlanItemRecord,
     PlanRecord,
+    ReportedMilestoneRecord,
     ReviewCardRecord,
     ReviewLogRecord,
     TopicEventRecord,
@@ -714,6 +716,59 @@ class Store:
             )
             return [_assessment_record(row) for row in rows]
 
+    # -- self-reported milestones --------------------------------------------------------------
+
+    def record_milestone(
+        self, learner_id: int, milestone_id: str, note: str, *, recorded_at: datetime | None = None
+    ) -> ReportedMilestoneRecord:
+        """Record (or replace) the learner's own statement that they reached ``milestone_id``.
+
+        ``note`` says what shows it (a link, a venue); it must not be empty. ``recorded_at``
+        (timezone-aware) defaults to now. Checking that the milestone exists and is
+        self-reported is the caller's job: the store does not know the curriculum.
+        """
+        check_text("milestone_id", milestone_id)
+        check_text("note", note, max_length=MILESTONE_NOTE_LENGTH)
+        recorded_at = check_datetime("recorded_at", recorded_at, optional=True)
+        with self._session(write=True) as session:
+            self._require_learner(session, learner_id)
+            row = session.scalars(
+                select(ReportedMilestone).where(
+                    ReportedMilestone.learner_id == learner_id,
+                    ReportedMilestone.milestone_id == milestone_id,
+                )
+            ).one_or_none()
+            if row is None:
+                row = ReportedMilestone(learner_id=learner_id, milestone_id=milestone_id)
+                session.add(row)
+            row.note = note
+            row.recorded_at = utcnow() if recorded_at is None else recorded_at
+            session.flush()
+            return _reported_milestone_record(row)
+
+    def milestone_records(self, learner_id: int) -> list[ReportedMilestoneRecord]:
+        """Return the learner's self-reported milestones, by milestone id."""
+        with self._session(write=False) as session:
+            self._require_learner(session, learner_id)
+            rows = session.scalars(
+                select(ReportedMilestone)
+                .where(ReportedMilestone.learner_id == learner_id)
+                .order_by(ReportedMilestone.milestone_id)
+            )
+            return [_reported_milestone_record(row) for row in rows]
+
+    def delete_milestone_record(self, learner_id: int, milestone_id: str) -> bool:
+        """Delete the learner's record of ``milestone_id``; return whether there was one."""
+        with self._session(write=True) as session:
+            self._require_learner(session, learner_id)
+            result = session.execute(
+                delete(ReportedMilestone).where(
+                    ReportedMilestone.learner_id == learner_id,
+                    ReportedMilestone.milestone_id == milestone_id,
+                )
+            )
+            return bool(getattr(result, "rowcount", 0))
+
     # -- export and import ---------------------------------------------------------------------
 
     def export_learner(self, learner_id: int) -> dict[str, Any]:
@@ -761,6 +816,10 @@ class Store:
             session.add_all(document.models(learner.id))
             session.flush()
             return _learner_record(learner)
+
+
+MILESTONE_NOTE_LENGTH = 2_000
+"""Longest note accepted for a self-reported milestone."""
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -941,4 +1000,14 @@ def _assessment_record(row: Assessment) -> AssessmentRecord:
         taken_at=row.taken_at,
         results_json=row.results_json,
         recommended_background=row.recommended_background,
+    )
+
+
+def _reported_milestone_record(row: ReportedMilestone) -> ReportedMilestoneRecord:
+    return ReportedMilestoneRecord(
+        id=row.id,
+        learner_id=row.learner_id,
+        milestone_id=row.milestone_id,
+        note=row.note,
+        recorded_at=row.recorded_at,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 """The Alembic script folder (``env.py`` and ``versions/``)."""
 
 _PG_MIGRATION_LOCK = 0x6D6C63616D70  # "mlcamp" as an integer: the advisory lock key
+
+# Alembic keeps its running environment in module globals (``alembic.context``), so two threads
+# of one process must never migrate at the same time, even on different databases (the CLI opens
+# the store on a background thread while it grades).
+_ALEMBIC_LOCK = threading.Lock()
 
 
 def alembic_config(*, connection: Connection | None = None, url: str | None = None) -> Config:
@@ -138,7 +144,8 @@ def ensure_schema(engine: Engine, location: str) -> str:
                 if revisions != (head,):
                     from alembic import command
 
-                    command.upgrade(alembic_config(connection=connection), "head")
+                    with _ALEMBIC_LOCK:
+                        command.upgrade(alembic_config(connection=connection), "head")
                     if sqlite:
                         _check_foreign_keys(connection, location)
         finally:

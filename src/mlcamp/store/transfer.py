@@ -3,11 +3,11 @@
 The document (``format`` ``"mlcamp-export"``, ``version`` 1) holds the learner's profile and every
 row that belongs to them::
 
-    {"format": "mlcamp-export", "version": 1, "schema_revision": "0002_learning",
+    {"format": "mlcamp-export", "version": 1, "schema_revision": "0003_reported_milestones",
      "learner": {"name": ..., "background": ..., ...},
      "topic_statuses": [...], "topic_events": [...], "lab_attempts": [...], "lab_events": [...],
      "plans": [{..., "items": [...]}], "review_cards": [...], "review_logs": [...],
-     "assessments": [...]}
+     "assessments": [...], "reported_milestones": [...]}
 
 Datetimes are ISO 8601 text with a UTC offset, dates ISO 8601 text; the JSON columns (lab reports,
 review card states, assessment results) are embedded as parsed JSON, not as strings.
@@ -47,6 +47,7 @@ from mlcamp.store.models import (
     Learner,
     Plan,
     PlanItem,
+    ReportedMilestone,
     ReviewCard,
     ReviewLog,
     TopicEvent,
@@ -83,12 +84,14 @@ SECTIONS: tuple[str, ...] = (
     "review_cards",
     "review_logs",
     "assessments",
+    "reported_milestones",
 )
 """The lists of learner rows in a document, in the order they are written and imported."""
 
 _TOP_LEVEL = ("format", "version", "schema_revision", "learner", *SECTIONS)
 _MAX_INTEGER = 2**63 - 1  # what a database INTEGER column holds
 _REASON_LENGTH = 10_000
+_NOTE_LENGTH = 2_000  # as MILESTONE_NOTE_LENGTH in the repository
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -133,6 +136,11 @@ def export_document(session: Session, learner: Learner, schema_revision: str) ->
         select(Assessment)
         .where(Assessment.learner_id == owner)
         .order_by(Assessment.taken_at, Assessment.id)
+    )
+    reported = session.scalars(
+        select(ReportedMilestone)
+        .where(ReportedMilestone.learner_id == owner)
+        .order_by(ReportedMilestone.milestone_id)
     )
     return {
         "format": EXPORT_FORMAT,
@@ -239,6 +247,14 @@ def export_document(session: Session, learner: Learner, schema_revision: str) ->
                 "recommended_background": row.recommended_background,
             }
             for row in assessments
+        ],
+        "reported_milestones": [
+            {
+                "milestone_id": row.milestone_id,
+                "note": row.note,
+                "recorded_at": _iso(row.recorded_at),
+            }
+            for row in reported
         ],
     }
 
@@ -434,6 +450,11 @@ _ASSESSMENT: dict[str, _Convert] = {
     "results": _json(object_only=True),
     "recommended_background": _choice(BACKGROUNDS),
 }
+_REPORTED_MILESTONE: dict[str, _Convert] = {
+    "milestone_id": _text(),
+    "note": _text(max_length=_NOTE_LENGTH),
+    "recorded_at": _datetime,
+}
 
 # Document field -> model attribute, where they differ (the JSON columns).
 _RENAMES: dict[str, dict[str, str]] = {
@@ -532,6 +553,7 @@ class ParsedExport:
             "review_cards": ReviewCard,
             "review_logs": ReviewLog,
             "assessments": Assessment,
+            "reported_milestones": ReportedMilestone,
         }
         objects: list[Any] = []
         for section in SECTIONS:
@@ -562,6 +584,8 @@ def parse_document(data: object) -> ParsedExport:
         raise ValueError(
             f"version {version} is not supported{newer}; this mlcamp reads version {EXPORT_VERSION}"
         )
+    if "reported_milestones" not in data:  # exports made before 0003_reported_milestones
+        data = {**data, "reported_milestones": []}
     fields: dict[str, _Convert] = dict.fromkeys(_TOP_LEVEL, lambda path, value: value)
     fields["schema_revision"] = _text()
     _record("", data, fields)  # missing and unknown top-level fields
@@ -594,4 +618,8 @@ def parse_document(data: object) -> ParsedExport:
     _refuse_repeats("review_cards", rows["review_cards"], "card_id")
     rows["review_logs"] = _records("review_logs", data["review_logs"], _REVIEW_LOG)
     rows["assessments"] = _records("assessments", data["assessments"], _ASSESSMENT)
+    rows["reported_milestones"] = _records(
+        "reported_milestones", data["reported_milestones"], _REPORTED_MILESTONE
+    )
+    _refuse_repeats("reported_milestones", rows["reported_milestones"], "milestone_id")
     return ParsedExport(learner=learner, rows=rows)
