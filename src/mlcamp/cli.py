@@ -220,6 +220,35 @@ def _path_tree(curriculum: Curriculum, background: Background | None) -> Tree:
     return tree
 
 
+@app.command("start")
+def start_command(
+    port: Annotated[
+        int, typer.Option(help="Port on 127.0.0.1 (the next free one if taken).", min=1, max=65535)
+    ] = 8765,
+    browser: Annotated[
+        bool, typer.Option("--browser/--no-browser", help="Open the app in your web browser.")
+    ] = True,
+) -> None:
+    """Open your path in the browser: dashboard, plan, labs, progress; offline, on this machine."""
+    from mlcamp.store import StoreError
+    from mlcamp.web.server import PortsTaken, Served, serve
+
+    def announce(served: Served) -> None:
+        console.print(f"mlcamp is running at [bold]http://127.0.0.1:{served.port}/[/]")
+        console.print("Open this link (it carries your private access token):", highlight=False)
+        console.print(served.url, markup=False, highlight=False, soft_wrap=True)
+        console.print("Press Ctrl+C to stop.")
+
+    try:
+        serve(port, open_browser=browser, announce=announce)
+    except StoreError as exc:
+        errors.print(exc.message, markup=False)
+        raise typer.Exit(1) from exc
+    except PortsTaken as exc:
+        errors.print(str(exc), markup=False)
+        raise typer.Exit(1) from exc
+
+
 @app.command("doctor")
 def doctor_command() -> None:
     """Check this machine for what the path needs, and say how to install what is missing."""

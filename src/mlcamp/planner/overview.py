@@ -46,11 +46,14 @@ __all__ = [
     "TodayView",
     "UnknownCatchUp",
     "UnknownTopic",
+    "activity_days",
     "find_topic",
+    "has_plan",
     "mark_topic",
     "plan_calendar_bytes",
     "progress_view",
     "refresh_plan",
+    "streak",
     "today_view",
 ]
 
@@ -348,3 +351,35 @@ def mark_topic(store: Store, topic_id: str, state: str) -> tuple[Topic, int]:
     store.set_topic_status(learner, topic.id, state, evidence=evidence)
     added = introduce_topic_cards(store, topic.id) if state in ("learning", "done") else 0
     return topic, added
+
+
+# -- activity -----------------------------------------------------------------------------------
+
+
+def activity_days(store: Store) -> set[date]:
+    """Days (UTC) on which the learner did something mlcamp recorded: a topic status change, a
+    lab check, a hint or solution view, a review."""
+    learner = store.get_or_create_learner(LEARNER).id
+    days = {event.created_at.date() for event in store.topic_events(learner)}
+    days |= {attempt.created_at.date() for attempt in store.lab_attempts(learner)}
+    days |= {event.created_at.date() for event in store.lab_events(learner)}
+    days |= {log.reviewed_at.date() for log in store.review_logs(learner)}
+    return days
+
+
+def streak(days: set[date], today: date) -> int:
+    """Consecutive active days ending today (or yesterday: today is not over yet)."""
+    from datetime import timedelta
+
+    day = today if today in days else today - timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def has_plan(store: Store) -> bool:
+    """Whether the learner has made a plan yet (the web app onboards them until then)."""
+    learner = store.get_or_create_learner(LEARNER).id
+    return store.latest_plan(learner) is not None

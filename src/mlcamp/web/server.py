@@ -1,0 +1,84 @@
+"""``mlcamp start``: serve the web app on 127.0.0.1, on the first free port from the one asked."""
+
+from __future__ import annotations
+
+import errno
+import socket
+import threading
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mlcamp.web.security import Secrets
+
+__all__ = ["DEFAULT_PORT", "PortsTaken", "Served", "bind_free_port", "serve"]
+
+DEFAULT_PORT = 8765
+PORT_ATTEMPTS = 50
+HOST = "127.0.0.1"
+
+
+class PortsTaken(OSError):
+    """No free port in the range tried."""
+
+
+@dataclass(frozen=True)
+class Served:
+    """Where the app listens, and the link (with its token) that opens it."""
+
+    port: int
+    url: str
+
+
+def bind_free_port(port: int, attempts: int = PORT_ATTEMPTS) -> socket.socket:
+    """A listening socket on 127.0.0.1 at ``port`` or the next free one after it."""
+    for candidate in range(port, min(port + attempts, 65536)):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.bind((HOST, candidate))
+        except OSError as exc:
+            sock.close()
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                continue
+            raise
+        sock.listen(128)
+        return sock
+    raise PortsTaken(
+        f"ports {port} to {port + attempts - 1} on {HOST} are all taken: "
+        "choose another with mlcamp start --port N"
+    )
+
+
+def serve(
+    port: int = DEFAULT_PORT,
+    *,
+    open_browser: bool = True,
+    announce: Callable[[Served], None] | None = None,
+) -> None:
+    """Open the store, bind, announce the link, open the browser, and serve until Ctrl+C.
+
+    Store errors (:class:`~mlcamp.store.StoreError`) and :class:`PortsTaken` propagate to the
+    caller, before anything is served.
+    """
+    import uvicorn
+
+    from mlcamp.store import open_store
+    from mlcamp.web.app import create_app
+
+    secrets = Secrets.generate()
+    store = open_store()
+    sock = bind_free_port(port)
+    try:
+        bound = sock.getsockname()[1]
+        served = Served(bound, f"http://{HOST}:{bound}/?token={secrets.token}")
+        app = create_app(store, secrets)
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+        server = uvicorn.Server(config)
+        if announce is not None:
+            announce(served)
+        if open_browser:
+            threading.Timer(0.5, webbrowser.open, args=(served.url,)).start()
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        store.close()
