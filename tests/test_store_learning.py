@@ -817,6 +817,45 @@ def test_export_import_export_is_identical(document: dict[str, Any]) -> None:
     assert again == exported
 
 
+# -- plan history ---------------------------------------------------------------------------------
+
+
+def test_plans_lists_every_saved_plan_oldest_first(store: Store) -> None:
+    learner = store.get_or_create_learner("me")
+    other = store.get_or_create_learner("other")
+    assert store.plans(learner.id) == []
+    week = date(2025, 1, 6)
+    saved = [
+        store.save_plan(
+            owner.id,
+            start_date=week,
+            end_date=week + timedelta(weeks=weeks),
+            reason=reason,
+            items=[
+                PlanItemRecord(week + timedelta(weeks=1), 0, "lab", "kmeans", 3.0),
+                PlanItemRecord(week, 0, "topic", "linear-algebra", float(weeks)),
+            ],
+        )
+        for owner, weeks, reason in [
+            (learner, 4, "first plan"),
+            (other, 2, "someone else's"),
+            (learner, 6, "profile changed"),
+        ]
+    ]
+    plans = store.plans(learner.id)
+    assert plans == [saved[0], saved[2]]
+    assert [plan.sequence for plan in plans] == [1, 2]
+    assert [item.week_start for item in plans[0].items] == [week, week + timedelta(weeks=1)]
+    assert plans[-1] == store.latest_plan(learner.id)
+    assert store.plans(learner.id, limit=1) == [saved[0]]
+    assert store.plans(learner.id, limit=5) == plans
+    assert [plan.reason for plan in store.plans(other.id)] == ["someone else's"]
+    with pytest.raises(ValueError, match="limit"):
+        store.plans(learner.id, limit=0)
+    with pytest.raises(LearnerNotFoundError):
+        store.plans(learner.id + other.id + 100)
+
+
 # -- reported milestones (0003) -------------------------------------------------------------------
 
 

@@ -639,9 +639,10 @@ def plan_command(
         except UnknownCatchUp as exc:
             errors.print(f"{exc}.", markup=False)
             raise typer.Exit(2) from exc
+        calendar = plan_calendar_bytes(store, view) if ics is not None else b""
     if ics is not None:
         try:
-            ics.write_bytes(plan_calendar_bytes(view))
+            ics.write_bytes(calendar)
         except OSError as exc:
             errors.print(f"Cannot write {ics}: {exc.strerror or exc}", markup=False)
             raise typer.Exit(1) from exc

@@ -341,8 +341,11 @@ class Grader:
                     before = run.session.call_seconds
                     case.function(run.learner, n, rng)
                     best = min(best, run.session.call_seconds - before)
-                    # Repeats only matter for short runs, where noise is relatively large.
-                    if best > 0.05 or (best > 0.01 and repeat >= 1):
+                    # Always at least two runs (a first run can pay for page faults or a busy
+                    # core); more only for short runs, where noise is relatively large.
+                    if best > PERFORMANCE_SECONDS_PER_SIZE / 2:
+                        break  # slow enough that noise does not matter, and time is short
+                    if repeat >= 1 and (best > 0.05 or (best > 0.01 and repeat >= 2)):
                         break
                 times[n] = best
                 if best > PERFORMANCE_SECONDS_PER_SIZE:

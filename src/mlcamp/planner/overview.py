@@ -210,12 +210,17 @@ def _record_keys(record: PlanRecord) -> set[str]:
     return keys
 
 
-def plan_calendar_bytes(view: PlanView) -> bytes:
-    """The plan as an iCalendar file: stable UIDs, SEQUENCE = plan number, removed items
-    cancelled, so importing it again updates the learner's calendar in place."""
+def plan_calendar_bytes(store: Store, view: PlanView) -> bytes:
+    """The plan as an iCalendar file: stable UIDs, SEQUENCE = plan number, and every item of an
+    earlier saved plan that is no longer planned sent as cancelled. The learner may have imported
+    any earlier calendar, so importing this one updates theirs in place whichever it was."""
     from mlcamp.planner.calendar import plan_calendar
 
-    previous = _record_keys(view.baseline) if view.baseline is not None else set()
+    learner = store.get_or_create_learner(LEARNER).id
+    previous: set[str] = set()
+    for record in store.plans(learner):
+        if record.sequence != view.sequence:
+            previous |= _record_keys(record)
     return plan_calendar(view.plan, view.sequence, previous_keys=previous)
 
 

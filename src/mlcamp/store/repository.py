@@ -561,6 +561,26 @@ class Store:
             ).one_or_none()
             return None if plan is None else _plan_record(plan)
 
+    def plans(self, learner_id: int, *, limit: int | None = None) -> list[PlanRecord]:
+        """Return the plans saved for the learner, oldest first (by sequence number).
+
+        ``limit`` keeps only the oldest ``limit`` plans (``limit=1``: the first plan), since a
+        learner's history can hold many plans of hundreds of items each.
+        """
+        if limit is not None and (isinstance(limit, bool) or limit < 1):
+            raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
+        query = (
+            select(Plan)
+            .where(Plan.learner_id == learner_id)
+            .order_by(Plan.sequence)
+            .options(selectinload(Plan.items))
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with self._session(write=False) as session:
+            self._require_learner(session, learner_id)
+            return [_plan_record(row) for row in session.scalars(query)]
+
     # -- spaced repetition ---------------------------------------------------------------------
 
     def upsert_review_card(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from mlcamp.web.security import Secrets
 
-__all__ = ["DEFAULT_PORT", "PortsTaken", "Served", "bind_free_port", "serve"]
+__all__ = ["DEFAULT_PORT", "BackgroundServer", "PortsTaken", "Served", "bind_free_port", "serve"]
 
 DEFAULT_PORT = 8765
 PORT_ATTEMPTS = 50
@@ -82,3 +82,46 @@ def serve(
     finally:
         sock.close()
         store.close()
+
+
+class BackgroundServer:
+    """The app served by uvicorn on a thread (for end-to-end tests and benchmarks).
+
+    ``with BackgroundServer(app) as server:`` binds 127.0.0.1 on a free port, serves until the
+    block ends, and exposes :attr:`base_url`.
+    """
+
+    def __init__(self, app: object, port: int = 0) -> None:
+        import uvicorn
+
+        self._socket = bind_free_port(port) if port else _any_free_port()
+        self.port: int = self._socket.getsockname()[1]
+        self.base_url = f"http://{HOST}:{self.port}"
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")  # type: ignore[arg-type]
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
+        )
+
+    def __enter__(self) -> BackgroundServer:
+        import time
+
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the web server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=30)
+        self._socket.close()
+
+
+def _any_free_port() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind((HOST, 0))
+    sock.listen(128)
+    return sock

@@ -1,7 +1,150 @@
-"""Routes of /assess (being written)."""
+"""``/assess``: the readiness quiz of ``mlcamp assess``, as one form grouped by area.
+
+``GET /assess`` shows every area's questions (``?area=numpy``, repeatable, keeps some areas);
+``POST /assess`` scores the answers, records the attempt, places the learner out of the topics of
+passed areas, optionally adopts the recommended background, and shows the result. An unanswered
+question counts as wrong, as in the terminal, and the result lists it.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from mlcamp.assessment.quiz import AREAS, QuizArea, QuizItem, read_quiz
+from mlcamp.assessment.scoring import score
+from mlcamp.assessment.service import apply_result
+from mlcamp.planner.overview import UnknownTopic, find_topic, has_plan
+from mlcamp.web.pages import page, store
+from mlcamp.web.routes.dashboard import BACKGROUND_CHOICES
+from mlcamp.web.routes.review import markdown_html
+
+if TYPE_CHECKING:
+    from starlette.datastructures import FormData
+
+__all__ = ["DONT_KNOW", "router"]
 
 router = APIRouter()
+
+DONT_KNOW = "skip"
+"""The value of the "I don't know" choice: the question stays unanswered (counted wrong)."""
+
+
+def _quiz(chosen: list[str]) -> tuple[list[QuizArea], list[QuizArea]]:
+    """Every quiz area, and those asked for (all of them unless ``chosen``); 404 for an
+    unknown area."""
+    areas, problems = read_quiz()
+    if problems:
+        raise HTTPException(
+            status_code=500,
+            detail="The quiz content has problems: run `mlcamp content check` to see them.",
+        )
+    if not chosen:
+        return areas, areas
+    unknown = sorted(set(chosen) - set(AREAS))
+    if unknown:
+        raise HTTPException(
+            status_code=404,
+            detail=f"There is no quiz area {', '.join(unknown)}. Areas: {', '.join(AREAS)}.",
+        )
+    return areas, [area for area in areas if area.area in chosen]
+
+
+@router.get("/assess")
+def quiz_page(request: Request, area: Annotated[list[str] | None, Query()] = None) -> Response:
+    """The quiz: one section per area, one fieldset of radio buttons per question."""
+    chosen = area or []
+    all_areas, areas = _quiz(chosen)
+    return page(
+        request,
+        "assess.html",
+        title="mlcamp: readiness quiz",
+        areas=areas,
+        all_areas=[(a.area, a.title) for a in all_areas],
+        chosen=chosen,
+        markdown=markdown_html,
+        dont_know=DONT_KNOW,
+        question_count=sum(len(a.items) for a in areas),
+    )
+
+
+def _answers(form: FormData, areas: list[QuizArea]) -> dict[str, int]:
+    """Item id -> chosen index, for the questions answered with one of their own choices."""
+    given: dict[str, int] = {}
+    for quiz_area in areas:
+        for item in quiz_area.items:
+            value = form.get(item.id)
+            if isinstance(value, str) and value.isdigit() and int(value) < len(item.choices):
+                given[item.id] = int(value)
+    return given
+
+
+@dataclass(frozen=True)
+class _Missed:
+    """A question answered wrongly or not at all, with the right answer and why."""
+
+    area_title: str
+    number: int
+    item: QuizItem
+    chosen: int | None
+
+
+def _topic_title(topic_id: str) -> str:
+    try:
+        return find_topic(topic_id).title
+    except UnknownTopic:
+        return topic_id
+
+
+@router.post("/assess")
+async def submit_quiz(request: Request) -> Response:
+    """Score the answers, apply the result (as ``mlcamp assess``) and show it."""
+    form = await request.form()
+    chosen = [value for value in form.getlist("area") if isinstance(value, str)]
+    adopt = form.get("adopt") in ("true", "on", "1")
+    return await run_in_threadpool(_score_and_show, request, form, chosen, adopt)
+
+
+def _score_and_show(request: Request, form: FormData, chosen: list[str], adopt: bool) -> Response:
+    _, areas = _quiz(chosen)
+    given = _answers(form, areas)
+    result = score(areas, given)
+    opened = store(request)
+    changed = apply_result(opened, result, adopt_background=adopt)
+    titles = {a.area: a.title for a in areas}
+    unanswered: list[_Missed] = []
+    wrong: list[_Missed] = []
+    for quiz_area in areas:
+        for number, item in enumerate(quiz_area.items, start=1):
+            answer = given.get(item.id)
+            if answer is None:
+                unanswered.append(_Missed(quiz_area.title, number, item, None))
+            elif answer != item.answer:
+                wrong.append(_Missed(quiz_area.title, number, item, answer))
+    passed_topics = {
+        a.area: [(topic, _topic_title(topic)) for topic in a.topics]
+        for a, r in zip(areas, result.areas, strict=True)
+        if r.passed
+    }
+    labels = dict(BACKGROUND_CHOICES)
+    return page(
+        request,
+        "assess_result.html",
+        title="mlcamp: quiz result",
+        result=result,
+        titles=titles,
+        passed_topics=passed_topics,
+        changed=[(topic, _topic_title(topic)) for topic in changed],
+        recommended=result.recommended_background,
+        recommended_label=labels.get(result.recommended_background, ""),
+        adopted=adopt,
+        has_plan=has_plan(opened),
+        unanswered=unanswered,
+        wrong=wrong,
+        markdown=markdown_html,
+        chosen=chosen,
+    )
