@@ -17,10 +17,12 @@ for a template; what the numbers are is decided in the core, not here.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -84,6 +86,32 @@ _ID = re.compile(r'\bid="([^"]+)"')
 _REFERENCE = re.compile(r'(url\(#|xlink:href="#|href="#)([^)"]+)')
 
 
+_CACHE_SIZE = 64
+_cache: OrderedDict[str, Markup] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _memoized(draw: Callable[..., Markup]) -> Callable[..., Markup]:
+    """Remember the SVG drawn for each input (charts are pure functions of their data, and
+    drawing one with matplotlib costs tens of milliseconds while the page around it costs a few)."""
+
+    @functools.wraps(draw)
+    def cached(*args: Any) -> Markup:
+        key = f"{draw.__name__}:{args!r}"
+        with _cache_lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+                return _cache[key]
+        svg = draw(*args)
+        with _cache_lock:
+            _cache[key] = svg
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+        return svg
+
+    return cached
+
+
 @contextmanager
 def _style(name: str) -> Iterator[None]:
     """Draw and save one chart (``name``: its id prefix) with the placeholder style."""
@@ -134,6 +162,7 @@ def _hours(value: float) -> str:
     return f"{value:,.0f} h" if value >= 10 else f"{value:g} h"
 
 
+@_memoized
 def hours_chart(history: HoursHistory) -> Markup:
     """Line chart: cumulative hours the first plan expected versus hours of work finished."""
     current = history.current
@@ -182,6 +211,7 @@ def hours_chart(history: HoursHistory) -> Markup:
         return _render(figure, "chart-hours", "Planned versus done hours over time", summary)
 
 
+@_memoized
 def labs_chart(rows: Sequence[PartLabs]) -> Markup:
     """Horizontal bars: labs passed out of the labs of each part of the path."""
     from matplotlib.ticker import MaxNLocator
@@ -221,6 +251,7 @@ def labs_chart(rows: Sequence[PartLabs]) -> Markup:
         return _render(figure, "chart-labs", "Labs passed by module", summary)
 
 
+@_memoized
 def weekly_hours_chart(weeks: Sequence[tuple[date, float]], budget: float) -> Markup:
     """Bars: the hours of each week of the current plan, with the weekly budget as a line."""
     if weeks:
