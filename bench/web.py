@@ -1,10 +1,13 @@
 """Latency of the local web app over HTTP on loopback, with concurrent clients.
 
-Serves the app (uvicorn, one process, as `mlcamp start` does) on 127.0.0.1 over a fresh
-MLCAMP_HOME with an onboarded learner, then:
+Starts ``mlcamp start --no-browser`` in its own process (one uvicorn process, exactly what the
+learner runs) over a fresh MLCAMP_HOME, onboards a learner, then measures from this process:
 
 - pages: each client (``--clients``, default 20, all at once) requests every main page in turn,
   ``--rounds`` times; p50 and p95 per page. Target: p95 <= 100 ms.
+- pages after a change: ``--rounds`` times, the learner changes a topic's state (which
+  invalidates every cached page), then every client requests every page once; p50 and p95 over
+  all pages, so each page's first render after the change is among them.
 - checks: the clients post the reference solution of ``--lab`` to ``POST /api/labs/{id}/check``
   (``--checks`` requests in all, all clients at once); p50 and p95. Checks are CPU-bound and run
   in a pool of warm sandboxes (2 on a 2-core machine), so with 20 clients most of a check's
@@ -17,7 +20,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -37,7 +43,7 @@ PAGES = (
     "/review",
     "/settings",
 )
-TOKEN = "bench-token"
+URL_LINE = re.compile(r"(http://127\.0\.0\.1:(\d+))/\?token=(\S+)")
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -46,10 +52,36 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def _client(base_url: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=base_url, headers={"authorization": f"Bearer {TOKEN}"}, timeout=300.0
-    )
+class Server:
+    """``mlcamp start --no-browser`` in a child process; its base URL and token once it listens."""
+
+    def __init__(self, home: str) -> None:
+        env = dict(os.environ, MLCAMP_HOME=home)
+        env.pop("MLCAMP_DATABASE_URL", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mlcamp", "start", "--no-browser", "--port", "8765"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            found = URL_LINE.search(line)
+            if found:
+                self.base_url, self.token = found.group(1), found.group(3)
+                break
+        else:
+            raise SystemExit(f"mlcamp start exited with {self.process.wait()} before serving")
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.base_url, headers={"authorization": f"Bearer {self.token}"}, timeout=300.0
+        )
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
 
 def _run_together(clients: int, work: object) -> None:
@@ -66,6 +98,42 @@ def _run_together(clients: int, work: object) -> None:
         thread.join()
 
 
+def _browse_all(server: Server, clients: int, rounds: int) -> dict[str, list[float]]:
+    """Every client requests every page in turn, ``rounds`` times; the latencies by page."""
+    timings: dict[str, list[float]] = defaultdict(list)
+    lock = threading.Lock()
+
+    def browse(index: int) -> None:
+        with server.client() as client:
+            for round_ in range(rounds):
+                for offset in range(len(PAGES)):
+                    page = PAGES[(index + offset + round_) % len(PAGES)]
+                    began = time.perf_counter()
+                    response = client.get(page)
+                    elapsed = time.perf_counter() - began
+                    assert response.status_code == 200, (page, response.status_code)
+                    with lock:
+                        timings[page].append(elapsed)
+
+    _run_together(clients, browse)
+    return timings
+
+
+def _change_something(server: Server, number: int) -> None:
+    """One change by the learner (a topic's state), which invalidates every cached page."""
+    state = ("not-started", "learning")[number % 2]
+    with server.client() as client:
+        response = client.post("/topics/gradient-descent/status", data={"state": state})
+        assert response.status_code in (200, 303), response.status_code
+
+
+def _row(name: str, values: list[float], note: str = "") -> str:
+    return (
+        f"{name:28} {len(values):4d} {statistics.median(values) * 1000:8.1f} "
+        f"{_percentile(values, 0.95) * 1000:8.1f}{note}"
+    )
+
+
 def main() -> None:
     """Print p50/p95 per page and for checks, with concurrent clients."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -75,50 +143,39 @@ def main() -> None:
     parser.add_argument("--lab", default="pairwise-distances")
     args = parser.parse_args()
 
-    home = tempfile.mkdtemp(prefix="mlcamp-bench-web-")
-    os.environ["MLCAMP_HOME"] = home
-    os.environ.pop("MLCAMP_DATABASE_URL", None)
     from mlcamp.labs import get_lab
-    from mlcamp.store import open_store
-    from mlcamp.web.app import create_app
-    from mlcamp.web.security import Secrets
-    from mlcamp.web.server import BackgroundServer
 
-    store = open_store()
-    app = create_app(store, Secrets(TOKEN))
+    home = tempfile.mkdtemp(prefix="mlcamp-bench-web-")
     reference = (get_lab(args.lab).folder / "reference.py").read_text()
-    with BackgroundServer(app) as server:
-        with _client(server.base_url) as warm:
+    server = Server(home)
+    threading.Thread(target=server.process.stdout.read, daemon=True).start()  # type: ignore[union-attr]
+    try:
+        with server.client() as warm:
             onboard = {"background": "beginner", "hours_per_week": "10", "start_date": "2026-01-05"}
             warm.post("/onboarding", data=onboard)
-            for page in PAGES:  # warm caches (curriculum, labs, templates)
-                response = warm.get(page)
-                assert response.status_code == 200, (page, response.status_code)
+            # A learner at work has review cards due: the review page shows one (never cached).
+            warm.post("/topics/gradient-descent/status", data={"state": "learning"})
             began = time.perf_counter()
             response = warm.post(f"/api/labs/{args.lab}/check", json={"code": reference})
             single_check = time.perf_counter() - began
             assert response.json()["status"] == "pass", response.text[:500]
+            for page in PAGES:  # first renders since the last change
+                response = warm.get(page)
+                assert response.status_code == 200, (page, response.status_code)
 
-        timings: dict[str, list[float]] = defaultdict(list)
+        timings = _browse_all(server, args.clients, args.rounds)
+
+        after_change: dict[str, list[float]] = defaultdict(list)
+        for number in range(args.rounds):
+            _change_something(server, number)
+            for page, values in _browse_all(server, args.clients, 1).items():
+                after_change[page] += values
+
+        check_times: list[float] = []
         lock = threading.Lock()
 
-        def browse(index: int) -> None:
-            with _client(server.base_url) as client:
-                for round_ in range(args.rounds):
-                    for offset in range(len(PAGES)):
-                        page = PAGES[(index + offset + round_) % len(PAGES)]
-                        began = time.perf_counter()
-                        response = client.get(page)
-                        elapsed = time.perf_counter() - began
-                        assert response.status_code == 200, (page, response.status_code)
-                        with lock:
-                            timings[page].append(elapsed)
-
-        _run_together(args.clients, browse)
-        check_times: list[float] = []
-
         def check(index: int) -> None:
-            with _client(server.base_url) as client:
+            with server.client() as client:
                 for _ in range(index, args.checks, args.clients):
                     began = time.perf_counter()
                     response = client.post(f"/api/labs/{args.lab}/check", json={"code": reference})
@@ -128,26 +185,29 @@ def main() -> None:
                         check_times.append(elapsed)
 
         _run_together(min(args.clients, args.checks), check)
-    store.close()
+    finally:
+        server.stop()
 
     print(f"web bench: {args.clients} concurrent clients on loopback, {os.cpu_count()} cores")
     print(f"{'page':28} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}")
     every: list[float] = []
     for page in PAGES:
-        values = timings[page]
-        every += values
-        print(
-            f"{page:28} {len(values):4d} {statistics.median(values) * 1000:8.1f} "
-            f"{_percentile(values, 0.95) * 1000:8.1f}"
+        every += timings[page]
+        print(_row(page, timings[page]))
+    print(_row("all pages", every, "   (target p95 <= 100 ms)"))
+    print(f"\nright after a change (a topic's state changed before each of {args.rounds} rounds):")
+    changed: list[float] = []
+    for page in PAGES:
+        changed += after_change[page]
+        print(_row(page, after_change[page]))
+    print(_row("all pages, after a change", changed))
+    print()
+    print(
+        _row(
+            "check " + args.lab,
+            check_times,
+            f"   (one client alone: {single_check * 1000:.0f} ms)",
         )
-    print(
-        f"{'all pages':28} {len(every):4d} {statistics.median(every) * 1000:8.1f} "
-        f"{_percentile(every, 0.95) * 1000:8.1f}   (target p95 <= 100 ms)"
-    )
-    print(
-        f"{'check ' + args.lab:28} {len(check_times):4d} "
-        f"{statistics.median(check_times) * 1000:8.1f} {_percentile(check_times, 0.95) * 1000:8.1f}"
-        f"   (one client alone: {single_check * 1000:.0f} ms)"
     )
     Path(home, "mlcamp.db").unlink(missing_ok=True)
 

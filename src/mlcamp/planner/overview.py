@@ -53,6 +53,7 @@ __all__ = [
     "plan_calendar_bytes",
     "progress_view",
     "refresh_plan",
+    "replan_after_change",
     "streak",
     "today_view",
 ]
@@ -358,6 +359,16 @@ def mark_topic(store: Store, topic_id: str, state: str) -> tuple[Topic, int]:
     return topic, added
 
 
+def replan_after_change(store: Store, today: date) -> PlanView | None:
+    """Re-plan (saving the plan if it changed) right after the learner's progress changed.
+
+    Interfaces call it after a change (a topic's state, a passed lab) so that the views read
+    afterwards find the plan up to date instead of each saving it on first sight. None before
+    the learner has made a plan.
+    """
+    return refresh_plan(store, today) if has_plan(store) else None
+
+
 # -- activity -----------------------------------------------------------------------------------
 
 
@@ -387,4 +398,4 @@ def streak(days: set[date], today: date) -> int:
 def has_plan(store: Store) -> bool:
     """Whether the learner has made a plan yet (the web app onboards them until then)."""
     learner = store.get_or_create_learner(LEARNER).id
-    return store.latest_plan(learner) is not None
+    return store.has_plan(learner)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,6 +21,15 @@ class Progress:
     passed_labs: frozenset[str] = frozenset()
     completed_on: dict[str, date] = field(default_factory=dict)
     review_dates: tuple[date, ...] = ()
+
+    def fingerprint(self) -> Hashable:
+        """A hashable value equal for equal snapshots (to remember what was computed from one)."""
+        return (
+            tuple(sorted(self.topic_states.items())),
+            self.passed_labs,
+            tuple(sorted(self.completed_on.items())),
+            self.review_dates,
+        )
 
     def state(self, topic_id: str) -> str:
         """The topic's state (`not-started` when never touched)."""

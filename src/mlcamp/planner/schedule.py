@@ -16,10 +16,12 @@ Rules (documented in docs/plan.md):
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mlcamp.curriculum.graph import study_order
 from mlcamp.planner.profile import Profile
@@ -217,6 +219,18 @@ def work_items(
     return items
 
 
+PLANS_REMEMBERED = 64
+"""Plans kept by :func:`build_plan` for identical inputs (catch-up previews and the search for
+the hours that meet a target date build many plans that differ only in the profile)."""
+
+_remembered: OrderedDict[Hashable, tuple[Curriculum, Plan]] = OrderedDict()
+_remembered_lock = threading.Lock()
+
+
+def _frozen(mapping: dict[str, Any] | None) -> tuple[tuple[str, Any], ...] | None:
+    return None if mapping is None else tuple(sorted(mapping.items()))
+
+
 def build_plan(
     curriculum: Curriculum,
     profile: Profile,
@@ -226,7 +240,50 @@ def build_plan(
     lab_titles: dict[str, str] | None = None,
     cards_per_topic: dict[str, int] | None = None,
 ) -> Plan:
-    """Plan the remaining work from the week containing `today` (default: the start date)."""
+    """Plan the remaining work from the week containing `today` (default: the start date).
+
+    A pure function of its inputs, so the plan of inputs equal to a recent call's is that call's
+    plan (not to be modified by callers): pages and commands that re-plan from the same progress
+    do the work once.
+    """
+    key = (
+        id(curriculum),
+        profile,
+        progress.fingerprint(),
+        today,
+        _frozen(lab_titles),
+        _frozen(cards_per_topic),
+    )
+    with _remembered_lock:
+        found = _remembered.get(key)
+        if found is not None and found[0] is curriculum:
+            _remembered.move_to_end(key)
+            return found[1]
+    plan = _build_plan(
+        curriculum,
+        profile,
+        progress,
+        today,
+        lab_titles=lab_titles,
+        cards_per_topic=cards_per_topic,
+    )
+    with _remembered_lock:
+        _remembered[key] = (curriculum, plan)
+        _remembered.move_to_end(key)
+        while len(_remembered) > PLANS_REMEMBERED:
+            _remembered.popitem(last=False)
+    return plan
+
+
+def _build_plan(
+    curriculum: Curriculum,
+    profile: Profile,
+    progress: Progress,
+    today: date | None,
+    *,
+    lab_titles: dict[str, str] | None,
+    cards_per_topic: dict[str, int] | None,
+) -> Plan:
     day = max(today or profile.start_date, profile.start_date)
     first_week = week_start_for(profile, day)
     budget = profile.hours_per_week

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
@@ -74,3 +75,11 @@ def read_cards(
                 )
             )
     return cards, problems
+
+
+@lru_cache(maxsize=1)
+def shipped_cards() -> dict[str, list[ConceptCard]]:
+    """The cards shipped with mlcamp by topic, read once per process (bad files are skipped:
+    ``mlcamp content check`` reports them)."""
+    decks, _ = read_cards()
+    return decks

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from mlcamp.clock import now as current_time
-from mlcamp.review.cards import ConceptCard, read_cards
+from mlcamp.review.cards import ConceptCard, shipped_cards
 
 if TYPE_CHECKING:
     from mlcamp.store import Store
@@ -33,8 +34,9 @@ def _scheduler() -> Any:
     return Scheduler()
 
 
+@lru_cache(maxsize=1)
 def _cards_by_id() -> dict[str, tuple[str, ConceptCard]]:
-    decks, _ = read_cards()
+    decks = shipped_cards()
     return {card.id: (topic, card) for topic, cards in decks.items() for card in cards}
 
 
@@ -48,7 +50,7 @@ def introduce_topic_cards(store: Store, topic_id: str, now: datetime | None = No
     moment = now or current_time()
     learner = store.get_or_create_learner(LEARNER).id
     known = {record.card_id for record in store.review_cards(learner, topic_id=topic_id)}
-    decks, _ = read_cards()
+    decks = shipped_cards()
     added = 0
     for card in decks.get(topic_id, []):
         if card.id in known:
@@ -70,6 +72,17 @@ def due_cards(store: Store, now: datetime | None = None, limit: int | None = Non
             topic, card = texts[record.card_id]
             due.append(DueCard(record.card_id, topic, card, record.due))
     return due[:limit] if limit is not None else due
+
+
+def next_due_after(store: Store, now: datetime | None = None) -> datetime | None:
+    """When the first card not yet due at ``now`` falls due (None: no such card).
+
+    Until then, and as long as nothing is written to the store, :func:`due_cards` returns the
+    same cards: pages that show them may be reused until this moment.
+    """
+    moment = now or current_time()
+    learner = store.get_or_create_learner(LEARNER).id
+    return store.next_review_due(learner, moment)
 
 
 def rate(

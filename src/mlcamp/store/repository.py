@@ -10,17 +10,18 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypedDict, Unpack
+from typing import Any, Self, TypedDict, TypeVar, Unpack
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from mlcamp.paths import database_url
 from mlcamp.store.engine import (
@@ -86,6 +87,11 @@ from mlcamp.store.validation import (
 )
 
 __all__ = ["LearnerChanges", "Store", "open_store"]
+
+T = TypeVar("T")
+
+REMEMBERED_READS = 128
+"""Results of read methods a Store keeps (all forgotten at once when full)."""
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:
@@ -183,6 +189,11 @@ class Store:
         self._writer = writer(engine)
         self.location = location
         """The database file (or URL without password), for messages."""
+        self._watch_lock = threading.Lock()
+        self._watch: sqlite3.Connection | None = None
+        self._watch_failed = False
+        self._reads: dict[Hashable, tuple[int, Any]] = {}
+        self._reads_lock = threading.Lock()
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -193,7 +204,69 @@ class Store:
 
     def close(self) -> None:
         """Close every pooled connection. The store must not be used afterwards."""
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
+            self._watch_failed = True
         self._engine.dispose()
+
+    def data_version(self) -> int | None:
+        """A number that changes whenever anything is committed to the database, by any process.
+
+        For caches of what is computed from the database: a result computed while this number
+        was ``v`` may be reused as long as it is still ``v``. SQLite files only (``PRAGMA
+        data_version`` on a read-only connection that never writes, so every commit of every
+        other connection, in this process or another, changes it); None where there is no such
+        number (other databases, in-memory SQLite), meaning "do not cache".
+        """
+        with self._watch_lock:
+            if self._watch_failed:
+                return None
+            try:
+                if self._watch is None:
+                    self._watch = self._open_watch()
+                    if self._watch is None:
+                        self._watch_failed = True
+                        return None
+                row = self._watch.execute("PRAGMA data_version").fetchone()
+            except sqlite3.Error:
+                # Not worth failing a page for: without the number, callers just do not cache.
+                if self._watch is not None:
+                    self._watch.close()
+                self._watch = None
+                return None
+            return int(row[0])
+
+    def _open_watch(self) -> sqlite3.Connection | None:
+        path = sqlite_file(self._engine.url)
+        if self._engine.dialect.name != "sqlite" or path is None:
+            return None
+        return sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=1.0
+        )
+
+    def _remember(self, key: Hashable, read: Callable[[], T]) -> T:
+        """``read()``, or what it returned before if nothing was committed since.
+
+        Read methods return immutable records, in a new container per call; they are safe to
+        reuse while :meth:`data_version` is unchanged. The version is read before ``read()``, so
+        what is kept is never older than the version it is kept under.
+        """
+        version = self.data_version()
+        if version is None:
+            return read()
+        with self._reads_lock:
+            found = self._reads.get(key)
+            if found is not None and found[0] == version:
+                value: T = found[1]
+                return value
+        value = read()
+        with self._reads_lock:
+            if len(self._reads) >= REMEMBERED_READS:
+                self._reads.clear()
+            self._reads[key] = (version, value)
+        return value
 
     def __enter__(self) -> Self:
         return self
@@ -268,6 +341,9 @@ class Store:
         _check_profile(
             name, background, hours_per_week, start, target_date, specialization, include_optional
         )
+        existing = self._remember(("learner", name), lambda: self._learner_named(name))
+        if existing is not None:
+            return existing
         for attempt in range(2):
             try:
                 with self._session(write=True) as session:
@@ -296,6 +372,11 @@ class Store:
                     continue
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _learner_named(self, name: str) -> LearnerRecord | None:
+        with self._session(write=False) as session:
+            learner = session.scalars(select(Learner).where(Learner.name == name)).one_or_none()
+            return None if learner is None else _learner_record(learner)
 
     def get_learner(self, learner_id: int) -> LearnerRecord:
         """Return the learner with ``learner_id`` (:class:`LearnerNotFoundError` if none)."""
@@ -386,6 +467,12 @@ class Store:
 
     def topic_statuses(self, learner_id: int) -> dict[str, TopicStatusRecord]:
         """Return the current status of every topic the learner has touched, by topic id."""
+        found = self._remember(
+            ("topic_statuses", learner_id), lambda: self._read_topic_statuses(learner_id)
+        )
+        return dict(found)
+
+    def _read_topic_statuses(self, learner_id: int) -> dict[str, TopicStatusRecord]:
         with self._session(write=False) as session:
             self._require_learner(session, learner_id)
             rows = session.scalars(
@@ -397,6 +484,15 @@ class Store:
 
     def topic_events(self, learner_id: int, topic_id: str | None = None) -> list[TopicEventRecord]:
         """Return the learner's status changes, oldest first (optionally for one topic)."""
+        found = self._remember(
+            ("topic_events", learner_id, topic_id),
+            lambda: self._read_topic_events(learner_id, topic_id),
+        )
+        return list(found)
+
+    def _read_topic_events(
+        self, learner_id: int, topic_id: str | None = None
+    ) -> list[TopicEventRecord]:
         query = select(TopicEvent).where(TopicEvent.learner_id == learner_id)
         if topic_id is not None:
             query = query.where(TopicEvent.topic_id == topic_id)
@@ -444,6 +540,15 @@ class Store:
 
     def lab_attempts(self, learner_id: int, lab_id: str | None = None) -> list[LabAttemptRecord]:
         """Return the learner's lab gradings, oldest first (optionally for one lab)."""
+        found = self._remember(
+            ("lab_attempts", learner_id, lab_id),
+            lambda: self._read_lab_attempts(learner_id, lab_id),
+        )
+        return list(found)
+
+    def _read_lab_attempts(
+        self, learner_id: int, lab_id: str | None = None
+    ) -> list[LabAttemptRecord]:
         query = select(LabAttempt).where(LabAttempt.learner_id == learner_id)
         if lab_id is not None:
             query = query.where(LabAttempt.lab_id == lab_id)
@@ -533,23 +638,40 @@ class Store:
                 end_date=end_date,
                 reason=reason,
                 created_at=utcnow(),
-                items=[
-                    PlanItem(
-                        week_start=entry.week_start,
-                        position=entry.position,
-                        kind=entry.kind,
-                        ref_id=entry.ref_id,
-                        hours=float(entry.hours),
-                    )
-                    for entry in entries
-                ],
             )
             session.add(plan)
             session.flush()
-            return _plan_record(plan)
+            # One executemany for the items: a plan holds hundreds of them, and ORM objects
+            # would cost more than planning itself.
+            if entries:
+                session.execute(
+                    insert(PlanItem),
+                    [
+                        {
+                            "plan_id": plan.id,
+                            "week_start": entry.week_start,
+                            "position": entry.position,
+                            "kind": entry.kind,
+                            "ref_id": entry.ref_id,
+                            "hours": float(entry.hours),
+                        }
+                        for entry in entries
+                    ],
+                )
+            stored = [
+                PlanItemRecord(e.week_start, e.position, e.kind, e.ref_id, float(e.hours))
+                for e in entries
+            ]
+            return _plan_record(plan, stored)
 
     def latest_plan(self, learner_id: int) -> PlanRecord | None:
         """Return the learner's most recent plan, or None if no plan was saved yet."""
+        found = self._remember(
+            ("latest_plan", learner_id), lambda: self._read_latest_plan(learner_id)
+        )
+        return found
+
+    def _read_latest_plan(self, learner_id: int) -> PlanRecord | None:
         with self._session(write=False) as session:
             self._require_learner(session, learner_id)
             plan = session.scalars(
@@ -557,9 +679,21 @@ class Store:
                 .where(Plan.learner_id == learner_id)
                 .order_by(Plan.sequence.desc())
                 .limit(1)
-                .options(selectinload(Plan.items))
             ).one_or_none()
-            return None if plan is None else _plan_record(plan)
+            if plan is None:
+                return None
+            return _plan_record(plan, _plan_items(session, [plan.id])[plan.id])
+
+    def has_plan(self, learner_id: int) -> bool:
+        """Whether a plan was ever saved for the learner."""
+        found = self._remember(("has_plan", learner_id), lambda: self._read_has_plan(learner_id))
+        return found
+
+    def _read_has_plan(self, learner_id: int) -> bool:
+        with self._session(write=False) as session:
+            self._require_learner(session, learner_id)
+            found = session.scalar(select(Plan.id).where(Plan.learner_id == learner_id).limit(1))
+        return found is not None
 
     def plans(self, learner_id: int, *, limit: int | None = None) -> list[PlanRecord]:
         """Return the plans saved for the learner, oldest first (by sequence number).
@@ -569,17 +703,14 @@ class Store:
         """
         if limit is not None and (isinstance(limit, bool) or limit < 1):
             raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
-        query = (
-            select(Plan)
-            .where(Plan.learner_id == learner_id)
-            .order_by(Plan.sequence)
-            .options(selectinload(Plan.items))
-        )
+        query = select(Plan).where(Plan.learner_id == learner_id).order_by(Plan.sequence)
         if limit is not None:
             query = query.limit(limit)
         with self._session(write=False) as session:
             self._require_learner(session, learner_id)
-            return [_plan_record(row) for row in session.scalars(query)]
+            rows = list(session.scalars(query))
+            items = _plan_items(session, [row.id for row in rows])
+            return [_plan_record(row, items[row.id]) for row in rows]
 
     # -- spaced repetition ---------------------------------------------------------------------
 
@@ -640,15 +771,30 @@ class Store:
         ``due_before=now`` gives the cards to review now; ``topic_id`` keeps one topic's cards.
         """
         check_datetime("due_before", due_before, optional=True)
+        cards = self._remember(
+            ("review_cards", learner_id), lambda: self._read_review_cards(learner_id)
+        )
+        # A learner has at most a few hundred cards: filtering here lets every caller share one
+        # read of them while nothing changes.
+        return [
+            card
+            for card in cards
+            if (due_before is None or card.due <= due_before)
+            and (topic_id is None or card.topic_id == topic_id)
+        ]
+
+    def _read_review_cards(self, learner_id: int) -> list[ReviewCardRecord]:
         query = select(ReviewCard).where(ReviewCard.learner_id == learner_id)
-        if due_before is not None:
-            query = query.where(ReviewCard.due <= due_before)
-        if topic_id is not None:
-            query = query.where(ReviewCard.topic_id == topic_id)
         with self._session(write=False) as session:
             self._require_learner(session, learner_id)
             rows = session.scalars(query.order_by(ReviewCard.due, ReviewCard.card_id))
             return [_review_card_record(row) for row in rows]
+
+    def next_review_due(self, learner_id: int, after: datetime) -> datetime | None:
+        """When the learner's first card due strictly after ``after`` falls due (None: none)."""
+        check_datetime("after", after)
+        later = (card.due for card in self.review_cards(learner_id) if card.due > after)
+        return min(later, default=None)
 
     def record_review(
         self,
@@ -727,6 +873,12 @@ class Store:
 
     def assessments(self, learner_id: int) -> list[AssessmentRecord]:
         """Return the learner's assessments, oldest first."""
+        found = self._remember(
+            ("assessments", learner_id), lambda: self._read_assessments(learner_id)
+        )
+        return list(found)
+
+    def _read_assessments(self, learner_id: int) -> list[AssessmentRecord]:
         with self._session(write=False) as session:
             self._require_learner(session, learner_id)
             rows = session.scalars(
@@ -768,6 +920,12 @@ class Store:
 
     def milestone_records(self, learner_id: int) -> list[ReportedMilestoneRecord]:
         """Return the learner's self-reported milestones, by milestone id."""
+        found = self._remember(
+            ("milestone_records", learner_id), lambda: self._read_milestone_records(learner_id)
+        )
+        return list(found)
+
+    def _read_milestone_records(self, learner_id: int) -> list[ReportedMilestoneRecord]:
         with self._session(write=False) as session:
             self._require_learner(session, learner_id)
             rows = session.scalars(
@@ -966,8 +1124,32 @@ def _lab_event_record(row: LabEvent) -> LabEventRecord:
     )
 
 
-def _plan_record(row: Plan) -> PlanRecord:
-    items = sorted(row.items, key=lambda item: (item.week_start, item.position))
+_PLAN_ITEM_COLUMNS = (
+    PlanItem.plan_id,
+    PlanItem.week_start,
+    PlanItem.position,
+    PlanItem.kind,
+    PlanItem.ref_id,
+    PlanItem.hours,
+)
+
+
+def _plan_items(session: Session, plan_ids: list[int]) -> dict[int, list[PlanItemRecord]]:
+    """The items of each plan, read as plain rows (hundreds per plan: no ORM objects)."""
+    found: dict[int, list[PlanItemRecord]] = {plan_id: [] for plan_id in plan_ids}
+    if not plan_ids:
+        return found
+    rows = session.execute(
+        select(*_PLAN_ITEM_COLUMNS)
+        .where(PlanItem.plan_id.in_(plan_ids))
+        .order_by(PlanItem.plan_id, PlanItem.week_start, PlanItem.position)
+    )
+    for plan_id, week_start, position, kind, ref_id, hours in rows:
+        found[plan_id].append(PlanItemRecord(week_start, position, kind, ref_id, hours))
+    return found
+
+
+def _plan_record(row: Plan, items: Iterable[PlanItemRecord]) -> PlanRecord:
     return PlanRecord(
         id=row.id,
         learner_id=row.learner_id,
@@ -976,16 +1158,7 @@ def _plan_record(row: Plan) -> PlanRecord:
         end_date=row.end_date,
         reason=row.reason,
         created_at=row.created_at,
-        items=tuple(
-            PlanItemRecord(
-                week_start=item.week_start,
-                position=item.position,
-                kind=item.kind,
-                ref_id=item.ref_id,
-                hours=item.hours,
-            )
-            for item in items
-        ),
+        items=tuple(sorted(items, key=lambda item: (item.week_start, item.position))),
     )
 
 

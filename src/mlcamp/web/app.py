@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from mlcamp.store import StoreError
 from mlcamp.web.grading import GraderPool
+from mlcamp.web.page_cache import PageCache
 from mlcamp.web.pages import page
 from mlcamp.web.security import Secrets, SecurityMiddleware, protect_state_changes
 
@@ -54,6 +55,7 @@ def create_app(store: Store, secrets: Secrets, *, graders: GraderPool | None = N
     app.state.store = store
     app.state.secrets = secrets
     app.state.graders = pool
+    app.state.page_cache = PageCache()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)

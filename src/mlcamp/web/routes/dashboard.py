@@ -19,6 +19,8 @@ from mlcamp.planner.overview import (
 )
 from mlcamp.planner.profile import ProfileError
 from mlcamp.planner.service import learner_profile
+from mlcamp.review.service import next_due_after
+from mlcamp.web.page_cache import cached_page
 from mlcamp.web.pages import page, redirect, store, today
 
 router = APIRouter()
@@ -37,6 +39,7 @@ SPECIALIZATION_CHOICES = (
 
 
 @router.get("/")
+@cached_page(valid_until=next_due_after)
 def dashboard(request: Request) -> Response:
     """The dashboard, or the onboarding form on the first visit."""
     opened = store(request)

@@ -23,6 +23,7 @@ from mlcamp.grader.render import STATUS_MARK, WHAT_TO_DO, headline
 from mlcamp.grader.render import _seconds as format_seconds
 from mlcamp.grader.report import Report, TestResult
 from mlcamp.labs.registry import Lab, UnknownLabError, all_labs, get_lab
+from mlcamp.planner.overview import replan_after_change
 from mlcamp.practice import (
     SolutionLocked,
     check_source,
@@ -34,7 +35,8 @@ from mlcamp.practice import (
     write_lab_files,
 )
 from mlcamp.store import StoreError
-from mlcamp.web.pages import TEMPLATES, grader_pool, page, redirect, store
+from mlcamp.web.page_cache import cached_page
+from mlcamp.web.pages import TEMPLATES, grader_pool, page, redirect, store, today
 
 router = APIRouter()
 
@@ -74,6 +76,7 @@ class PartGroup:
 
 
 @router.get("/labs")
+@cached_page()
 def labs_page(request: Request) -> Response:
     """Every lab, grouped by part of the path in the path's order, and within a part in the
     study order of the topics they serve, with difficulty and the learner's status."""
@@ -163,7 +166,18 @@ def _lab_or_404(lab_id: str) -> Lab:
         ) from exc
 
 
+def _workspace_stamp(request: Request) -> tuple[int, int] | None:
+    """What the lab page shows from outside the store: the workspace file (edited elsewhere)."""
+    try:
+        lab = get_lab(request.path_params["lab_id"])
+        stat = (lab_workspace(lab) / lab.spec.file).stat()
+    except (KeyError, UnknownLabError, ContentError, OSError):
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
 @router.get("/labs/{lab_id}")
+@cached_page(depends_on=_workspace_stamp)
 def lab_page(request: Request, lab_id: str) -> Response:
     """The lab: its statement, the workspace file, the editor, hints and the solution."""
     lab = _lab_or_404(lab_id)
@@ -386,6 +400,8 @@ def _grade(request: Request, lab: Lab, submission: Submission) -> Checked:
         raise HTTPException(status_code=503, detail=str(exc)) from exc
     try:
         record_attempt(store(request), lab, report, submission.code)
+        if report.status == "pass":
+            replan_after_change(store(request), today())
     except StoreError as exc:
         warnings.append(f"This check was not recorded: {exc.message}")
     return Checked(report, warnings)

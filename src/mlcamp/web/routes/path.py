@@ -15,10 +15,17 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from mlcamp.curriculum.models import BACKGROUNDS
-from mlcamp.planner.overview import TOPIC_STATES_BY_HAND, UnknownTopic, find_topic, mark_topic
+from mlcamp.planner.overview import (
+    TOPIC_STATES_BY_HAND,
+    UnknownTopic,
+    find_topic,
+    mark_topic,
+    replan_after_change,
+)
 from mlcamp.planner.service import LEARNER, learner_profile, learner_progress
 from mlcamp.web.markdown import render_inline, render_markdown
-from mlcamp.web.pages import page, redirect, store
+from mlcamp.web.page_cache import cached_page
+from mlcamp.web.pages import page, redirect, store, today
 from mlcamp.web.path_graph import STATUS_LABELS, layout_path
 
 if TYPE_CHECKING:
@@ -65,6 +72,7 @@ def _learner_id(opened: Store) -> int:
 
 
 @router.get("/path")
+@cached_page()
 def path_page(request: Request) -> Response:
     """The path as a graph coloured by the learner's states, with a plain list under it."""
     opened = store(request)
@@ -162,6 +170,7 @@ def _history(opened: Store, curriculum: Curriculum, topic: Topic) -> list[Histor
 
 
 @router.get("/topics/{topic_id}")
+@cached_page()
 def topic_page(
     request: Request, topic_id: str, saved: str | None = None, cards: str | None = None
 ) -> Response:
@@ -229,7 +238,9 @@ def topic_status(request: Request, topic_id: str, state: Annotated[str, Form()])
             status_code=422,
             detail=f"Unknown state '{state}': choose one of {', '.join(TOPIC_STATES_BY_HAND)}.",
         )
-    topic, added = mark_topic(store(request), topic_id, state)
+    opened = store(request)
+    topic, added = mark_topic(opened, topic_id, state)
+    replan_after_change(opened, today())
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"topic": topic.id, "state": state, "cards_added": added})
     return redirect(f"/topics/{topic.id}?saved={state}&cards={added}")

@@ -25,6 +25,7 @@ from mlcamp.planner.overview import (
 )
 from mlcamp.planner.profile import ProfileError
 from mlcamp.planner.schedule import PlanWeek
+from mlcamp.web.page_cache import cached_page
 from mlcamp.web.pages import page, redirect, store, today
 from mlcamp.web.routes.dashboard import BACKGROUND_CHOICES, SPECIALIZATION_CHOICES
 
@@ -123,6 +124,7 @@ def _plan_page(
 
 
 @router.get("/plan")
+@cached_page()
 def plan_page(request: Request, weeks: Annotated[str, Query()] = "") -> Response:
     """The plan: week cards, standing, catch-up options, the profile form and the calendar link.
 

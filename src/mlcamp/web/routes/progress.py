@@ -18,6 +18,7 @@ from mlcamp.planner.overview import progress_view
 from mlcamp.planner.service import LEARNER
 from mlcamp.store.repository import MILESTONE_NOTE_LENGTH
 from mlcamp.web.charts import hours_chart, labs_chart, weekly_hours_chart
+from mlcamp.web.page_cache import cached_page
 from mlcamp.web.pages import page, redirect, store, today
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ def _progress_page(
 
 
 @router.get("/progress")
+@cached_page()
 def progress_page(
     request: Request,
     recorded: Annotated[str, Query()] = "",

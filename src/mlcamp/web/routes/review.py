@@ -19,10 +19,11 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from mlcamp.clock import now as current_time
-from mlcamp.planner.overview import UnknownTopic, find_topic
-from mlcamp.review.service import LEARNER, RATINGS, due_cards, rate
+from mlcamp.planner.overview import UnknownTopic, find_topic, replan_after_change
+from mlcamp.review.service import LEARNER, RATINGS, due_cards, next_due_after, rate
 from mlcamp.web.markdown import render_inline, render_markdown
-from mlcamp.web.pages import page, redirect, store
+from mlcamp.web.page_cache import cached_page, do_not_cache
+from mlcamp.web.pages import page, redirect, store, today
 
 if TYPE_CHECKING:
     from mlcamp.store import Store
@@ -81,6 +82,7 @@ def _rated_notice(rated: str | None, next_day: str | None) -> str | None:
 
 
 @router.get("/review")
+@cached_page(valid_until=next_due_after)
 def review_page(
     request: Request,
     rated: str | None = None,
@@ -100,6 +102,7 @@ def review_page(
     }
     if due:
         item = due[0]
+        do_not_cache(request)  # the page holds the moment the card was shown
         context.update(
             card=item,
             topic_title=_topic_title(item.topic_id),
@@ -149,4 +152,5 @@ def rate_card(
             raise HTTPException(status_code=404, detail=f"No card '{card_id}' is in your reviews.")
         return redirect("/review")  # already rated (a form sent twice): on to the next card
     next_due = rate(opened, card_id, value, now=moment, duration_seconds=_duration(shown, moment))
+    replan_after_change(opened, today())  # the plan makes room for the card's next review
     return redirect(f"/review?rated={value}&next={next_due.date().isoformat()}")

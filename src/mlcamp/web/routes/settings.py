@@ -20,6 +20,7 @@ from mlcamp.planner.profile import MAX_HOURS, MIN_HOURS, ProfileError
 from mlcamp.planner.service import LEARNER, learner_profile
 from mlcamp.store import LearnerExistsError
 from mlcamp.store.transfer import SECTIONS
+from mlcamp.web.page_cache import cached_page
 from mlcamp.web.pages import page, redirect, store, today
 from mlcamp.web.routes.dashboard import BACKGROUND_CHOICES, SPECIALIZATION_CHOICES
 
@@ -109,6 +110,7 @@ def _settings(
 
 
 @router.get("/settings")
+@cached_page()
 def settings_page(request: Request, done: str | None = None) -> Response:
     """The profile form, export and import, where the data lives and how grading is isolated."""
     return _settings(request, notice=NOTICES.get(done or ""))
