@@ -1,11 +1,7 @@
 """mlcamp: the Machine Learning Engineering learning path as software."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("mlcamp")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"
+"""mlcamp's version (the package's metadata reads it from here: see pyproject.toml)."""
 
 __all__ = ["__version__", "load_ipython_extension"]
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 from rich.tree import Tree
 
@@ -20,6 +19,8 @@ from mlcamp import __version__
 from mlcamp.curriculum.problems import ContentError
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from mlcamp.assessment.quiz import QuizArea
     from mlcamp.curriculum import Background, Curriculum
     from mlcamp.grader.sandbox import Sandbox
@@ -288,6 +289,13 @@ def doctor_command() -> None:
 LabArgument = Annotated[str, typer.Argument(help="Lab id, e.g. kmeans (see `mlcamp labs`).")]
 
 
+def _markdown(text: str) -> RenderableType:
+    """Rich's Markdown renderable, imported on first use (it loads a Markdown parser)."""
+    from rich.markdown import Markdown as RichMarkdown
+
+    return RichMarkdown(text)
+
+
 def _lab_or_exit(lab_id: str) -> Lab:
     from mlcamp.labs import UnknownLabError, get_lab
 
@@ -331,6 +339,15 @@ class _StoreInBackground:
             self._store = open_store()
         except BaseException as error:  # re-raised in the caller's thread by result()
             self._error = error
+            return
+        # Ready what recording the attempt needs (SQLAlchemy configures its mappers and compiles
+        # statements on first use) while the main thread mostly waits on the sandbox.
+        try:
+            from mlcamp.practice.service import warm_up
+
+            warm_up(self._store)
+        except Exception:  # the same calls run, and report their errors, when recording
+            pass
 
     def result(self) -> Store:
         """The open store, or the error opening it raised."""
@@ -452,8 +469,6 @@ def check_command(
     ] = True,
 ) -> None:
     """Grade your implementation in the sandbox: exit 0 pass, 1 fail or error, 2 usage."""
-    # The store (SQLAlchemy) loads in the background while the submission is graded.
-    opening = _StoreInBackground()
     from mlcamp.grader.sandbox import Sandbox, SandboxUnavailable
 
     try:
@@ -463,14 +478,13 @@ def check_command(
         errors.print(f"{exc}", markup=False)
         raise typer.Exit(1) from exc
     try:
-        _check_with(sandbox, opening, lab_id, file, as_json=as_json, speed=speed)
+        _check_with(sandbox, lab_id, file, as_json=as_json, speed=speed)
     finally:
         sandbox.close()
 
 
 def _check_with(
     sandbox: Sandbox,
-    opening: _StoreInBackground,
     lab_id: str,
     file: Path | None,
     *,
@@ -495,6 +509,10 @@ def _check_with(
             errors.print(f"No such file: {target}", markup=False)
         raise typer.Exit(2)
     try:
+        # The store (SQLAlchemy) loads on a thread while the submission is graded: the main
+        # thread mostly waits on the sandbox then, and the zygote boots on another core while
+        # the grader's own modules load above.
+        opening = _StoreInBackground()
         with errors.status(f"Grading {target.name} for {lab.id}..."):
             report, source = check_file(lab, target, grader=Grader(sandbox), performance=speed)
     except SandboxUnavailable as exc:
@@ -533,7 +551,7 @@ def hint_command(lab_id: LabArgument) -> None:
         hint = next_hint(lab, store)
     note = " (you have seen every hint; this is the last one again)" if hint.repeated else ""
     console.print(f"[bold]Hint {hint.number} of {hint.total}[/] for {lab.id}{note}")
-    console.print(Markdown(hint.text))
+    console.print(_markdown(hint.text))
 
 
 @app.command("solution")
@@ -893,9 +911,9 @@ def _ask_quiz(areas: list[QuizArea]) -> dict[str, int]:
     for area in areas:
         console.rule(area.title)
         for number, item in enumerate(area.items, start=1):
-            console.print(Markdown(f"**{number}.** {item.question}"))
+            console.print(_markdown(f"**{number}.** {item.question}"))
             for index, choice in enumerate(item.choices, start=1):
-                console.print(Markdown(f"{index}. {choice}"))
+                console.print(_markdown(f"{index}. {choice}"))
             choice = typer.prompt(
                 f"Your answer (1-{len(item.choices)}, Enter to skip)",
                 default="",
@@ -923,10 +941,10 @@ def review_command(
         console.print(f"{len(due)} cards due.")
         for position, item in enumerate(due, start=1):
             console.rule(f"{position}/{len(due)} - {item.topic_id}")
-            console.print(Markdown(item.card.front))
+            console.print(_markdown(item.card.front))
             started = clock.monotonic()
             typer.prompt("Recall the answer, then press Enter", default="", show_default=False)
-            console.print(Markdown(item.card.back))
+            console.print(_markdown(item.card.back))
             while True:
                 answer = typer.prompt("Rate 1 again, 2 hard, 3 good, 4 easy (q to stop)")
                 if answer.strip().lower() == "q":

@@ -15,6 +15,7 @@ import contextlib
 import errno
 import json
 import os
+import select
 import selectors
 import shutil
 import signal
@@ -516,6 +517,13 @@ class Submission:
         for fd in (request_w, response_r, output_r):
             os.set_blocking(fd, False)
             _enlarge_pipe(fd)
+        # One selector for the submission's life (a call is a few hundred microseconds: making
+        # one per request would be a noticeable part of it).
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(response_r, selectors.EVENT_READ, "response")
+        self._selector.register(output_r, selectors.EVENT_READ, "output")
+        self._output_poll = select.poll()
+        self._output_poll.register(output_r, select.POLLIN)
 
     def request(
         self, header: dict[str, Any], blobs: list[bytes], timeout: float
@@ -526,12 +534,12 @@ class Submission:
         pending = memoryview(encode_message(header, blobs))
         total_deadline = self.started + self.limits.seconds_total
         deadline = min(time.monotonic() + timeout, total_deadline)
-        selector = selectors.DefaultSelector()
+        selector = self._selector
+        writing = False
         try:
-            selector.register(self.response_r, selectors.EVENT_READ, "response")
-            selector.register(self.output_r, selectors.EVENT_READ, "output")
             if pending:
                 selector.register(self.request_w, selectors.EVENT_WRITE, "request")
+                writing = True
             while True:
                 message = self._take()
                 if message is not None:
@@ -557,10 +565,12 @@ class Submission:
                             written = os.write(self.request_w, pending)
                         except BrokenPipeError:
                             selector.unregister(self.request_w)
+                            writing = False
                             continue
                         pending = pending[written:]
                         if not pending:
                             selector.unregister(self.request_w)
+                            writing = False
                     elif key.data == "output":
                         if not self._read_output():
                             selector.unregister(self.output_r)
@@ -568,7 +578,9 @@ class Submission:
                         self._drain_output()
                         raise self._end_from_exit()
         finally:
-            selector.close()
+            if writing and self.request_w is not None:
+                with contextlib.suppress(KeyError, ValueError, OSError):
+                    selector.unregister(self.request_w)
 
     def _watch_due(self) -> bool:
         now = time.monotonic()
@@ -631,14 +643,12 @@ class Submission:
                 return
 
     def _poll_output(self) -> bool:
-        selector = selectors.DefaultSelector()
+        if self.output_r is None:
+            return False
         try:
-            selector.register(self.output_r, selectors.EVENT_READ)
-            return bool(selector.select(0))
+            return bool(self._output_poll.poll(0))
         except (ValueError, OSError):
             return False
-        finally:
-            selector.close()
 
     def take_output(self) -> str:
         """What was printed since the last call (capped)."""
@@ -658,6 +668,7 @@ class Submission:
 
     def close_pipes(self) -> None:
         """Close the grader's ends of the pipes (the child sees end of file and exits)."""
+        self._selector.close()
         for name in ("request_w", "response_r", "output_r"):
             fd = getattr(self, name)
             if fd is not None:

@@ -12,6 +12,7 @@ from mlcamp.grader.report import Report
 from mlcamp.grader.runner import GradeOptions, Grader
 from mlcamp.labs.registry import Lab
 from mlcamp.paths import mlcamp_home
+from mlcamp.planner.progress import FINISHED_STATES
 
 if TYPE_CHECKING:
     from mlcamp.store import Store
@@ -103,32 +104,60 @@ def record_attempt(store: Store, lab: Lab, report: Report, source: str) -> None:
         complete_lab_topics(store, lab)
 
 
+def warm_up(store: Store) -> None:
+    """Read what :func:`record_attempt` reads, so that its first use in a process is fast."""
+    learner = _learner_id(store)
+    store.lab_attempts(learner)
+    store.topic_statuses(learner)
+
+
 def complete_lab_topics(store: Store, lab: Lab) -> list[str]:
     """After a pass: each topic the lab serves whose labs are now all passed becomes done, with
     the lab as evidence (a topic already done, skipped or placed out is left as it is)."""
-    from mlcamp.curriculum import shipped_curriculum
-    from mlcamp.review.service import introduce_topic_cards
-
     learner = _learner_id(store)
-    passed = {a.lab_id for a in store.lab_attempts(learner) if a.status == "pass"}
     statuses = store.topic_statuses(learner)
-    curriculum = shipped_curriculum()
+
+    def finished(topic_id: str) -> bool:
+        current = statuses.get(topic_id)
+        return current is not None and current.state in FINISHED_STATES
+
+    open_topics = [topic_id for topic_id in lab.spec.topics if not finished(topic_id)]
+    if not open_topics:
+        return []
+    labs_of = _labs_of_topics(open_topics)
+    passed = {a.lab_id for a in store.lab_attempts(learner) if a.status == "pass"}
     completed = []
-    for topic_id in lab.spec.topics:
+    for topic_id, labs in labs_of.items():
+        if finished(topic_id) or not set(labs) <= passed:
+            continue
+        from mlcamp.review.service import introduce_topic_cards
+
+        store.set_topic_status(
+            learner, topic_id, "done", evidence="lab-passed", evidence_ref=lab.id
+        )
+        introduce_topic_cards(store, topic_id)
+        completed.append(topic_id)
+    return completed
+
+
+def _labs_of_topics(topic_ids: list[str]) -> dict[str, list[str]]:
+    """Each topic's labs by current topic id (topics no longer in the path are left out)."""
+    from mlcamp.curriculum.topic_files import topic_labs
+
+    quick = topic_labs(topic_ids)  # a few files instead of the whole path, when it can
+    if quick is not None:
+        return quick
+    from mlcamp.curriculum import shipped_curriculum
+
+    curriculum = shipped_curriculum()
+    found: dict[str, list[str]] = {}
+    for topic_id in topic_ids:
         try:
             topic = curriculum.topic(topic_id)
         except KeyError:
             continue
-        current = statuses.get(topic.id)
-        if current is not None and current.state in ("done", "skipped", "placed-out"):
-            continue
-        if set(topic.labs) <= passed:
-            store.set_topic_status(
-                learner, topic.id, "done", evidence="lab-passed", evidence_ref=lab.id
-            )
-            introduce_topic_cards(store, topic.id)
-            completed.append(topic.id)
-    return completed
+        found[topic.id] = list(topic.labs)
+    return found
 
 
 def lab_progress(store: Store, labs: list[Lab]) -> dict[str, LabProgress]:

@@ -53,9 +53,11 @@ def _spread(X):
 
 
 def _sq_dists(X, C):
-    from scipy.spatial.distance import cdist
-
-    return cdist(np.asarray(X, dtype=float), np.asarray(C, dtype=float), "sqeuclidean")
+    # Differences first, then squares: exact enough to judge near-ties, unlike the expanded
+    # |x|^2 - 2x.c + |c|^2 (and without importing SciPy into every check).
+    X = np.asarray(X, dtype=float)
+    C = np.asarray(C, dtype=float)
+    return ((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
 
 
 def _sk_kmeans(X, C0, tol, max_iter):

@@ -1,0 +1,62 @@
+"""Arrays on the wire: the quick `.npy` reader agrees with np.load, copies, and refuses junk."""
+
+from __future__ import annotations
+
+import io
+import struct
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from mlcamp.grader.harness import ProtocolError, array_to_bytes, bytes_to_array
+
+DTYPES = st.sampled_from(["<f8", "<f4", ">f8", "<i8", "<i4", "|u1", "|b1", "<c16", "<U3", "<m8[s]"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), dtype=DTYPES, fortran=st.booleans())
+def test_arrays_read_back_exactly_as_np_load_reads_them(
+    data: st.DataObject, dtype: str, fortran: bool
+) -> None:
+    array = data.draw(hnp.arrays(np.dtype(dtype), hnp.array_shapes(min_dims=0, max_side=5)))
+    if fortran:
+        array = np.asfortranarray(array)
+    raw = array_to_bytes(array)
+    expected = np.load(io.BytesIO(raw), allow_pickle=False)
+    got = bytes_to_array(raw)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert got.tobytes(order="A") == expected.tobytes(order="A")
+    assert got.flags.f_contiguous == expected.flags.f_contiguous
+    assert got.flags.writeable  # the learner may change its inputs in place
+
+
+def test_structured_and_object_arrays_are_not_taken_by_the_quick_reader() -> None:
+    structured = np.zeros(2, dtype=[("a", "<f8"), ("b", "<i4")])
+    assert bytes_to_array(array_to_bytes(structured)).dtype == structured.dtype
+    with pytest.raises(TypeError, match="dtype=object"):
+        array_to_bytes(np.array([object()], dtype=object))
+
+
+def _npy(header: str, body: bytes = b"") -> bytes:
+    text = header.encode("latin1")
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(text)) + text + body
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\n", b"\0" * 16),  # short
+        _npy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }\n", b"\0" * 8),  # objects
+        _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 99999999999999999999), }\n"),
+        _npy("{'descr': 'zz', 'fortran_order': False, 'shape': (1,), }\n", b"\0" * 8),
+        _npy("__import__('os').system('true')\n"),
+        b"\x93NUMPY\x09\x00junk",
+        b"not an array at all",
+    ],
+)
+def test_malformed_arrays_are_protocol_errors(raw: bytes) -> None:
+    with pytest.raises(ProtocolError):
+        bytes_to_array(raw)
