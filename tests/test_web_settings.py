@@ -380,6 +380,26 @@ def test_unanswered_questions_count_as_wrong_and_are_listed(web: WebClient, web_
     assert learner_profile(web_app.state.store).background == "beginner"  # not adopted
 
 
+def test_the_result_is_a_page_of_its_own_so_reloading_it_records_nothing(
+    onboarded: WebClient, web_app: Any
+) -> None:
+    areas, _ = read_quiz()
+    numpy = next(area for area in areas if area.area == "numpy")
+    wrong_choice = (numpy.items[0].answer + 1) % len(numpy.items[0].choices)
+    answers = {numpy.items[0].id: str(wrong_choice), "area": "numpy"}
+    posted = onboarded.post_form("/assess", answers, follow_redirects=False)
+    assert posted.status_code == 303
+    location = posted.headers["location"]
+    assert re.fullmatch(r"/assess/results/\d+", location)
+    first = onboarded.get(location)
+    again = onboarded.get(location)
+    assert first.status_code == again.status_code == 200
+    assert "Answered wrongly (1)" in again.text and "NumPy, question 1" in again.text
+    assert "Take the quiz again" in again.text and "/assess?area=numpy" in again.text
+    assert len(web_app.state.store.assessments(_learner(web_app))) == 1
+    assert onboarded.get("/assess/results/999999").status_code == 404
+
+
 # -- protection and rendering ----------------------------------------------------------------------
 
 

@@ -884,7 +884,7 @@ def assess_command(
         given = _ask_quiz(areas)
     result = score(areas, given)
     with _store_or_exit() as store:
-        changed = apply_result(store, result, adopt_background=adopt)
+        changed = apply_result(store, result, adopt_background=adopt, answers=given)
     if as_json:
         document = result.to_json()
         document["changed_topics"] = changed
@@ -968,39 +968,28 @@ def milestone_command(
     remove: Annotated[bool, typer.Option("--remove", help="Remove your record.")] = False,
 ) -> None:
     """Record a milestone that only you can attest (a paper, a contribution, mentoring)."""
-    from mlcamp.curriculum import shipped_curriculum
+    from mlcamp.planner.reported import (
+        MilestoneNotReportable,
+        UnknownMilestone,
+        UnusableNote,
+        record_reported_milestone,
+        remove_reported_milestone,
+        reportable_milestone,
+    )
 
-    milestones = {m.id: m for m in shipped_curriculum().overview.milestones}
-    milestone = milestones.get(milestone_id)
-    if milestone is None:
-        errors.print(
-            f"There is no milestone '{milestone_id}'. Milestones: {', '.join(sorted(milestones))}.",
-            markup=False,
-        )
-        raise typer.Exit(2)
-    if milestone.evidence.kind != "self-reported":
-        errors.print(
-            f"'{milestone.title}' is shown by evidence mlcamp records itself "
-            f"({milestone.evidence.description}); there is nothing to record by hand.",
-            markup=False,
-        )
-        raise typer.Exit(2)
-    with _store_or_exit() as store:
-        learner = store.get_or_create_learner("me").id
-        if remove:
-            store.delete_milestone_record(learner, milestone.id)
-            console.print(f"Removed your record of '{milestone.title}'.", markup=False)
-            return
-        if not note or not note.strip():
-            errors.print(
-                f"Say what shows it with --note: {milestone.evidence.prompt}", markup=False
-            )
-            raise typer.Exit(2)
-        try:
-            store.record_milestone(learner, milestone.id, note.strip())
-        except ValueError as exc:
-            errors.print(f"Not recorded: {exc}", markup=False)
-            raise typer.Exit(2) from exc
+    try:
+        milestone = reportable_milestone(milestone_id)
+        if not remove and not (note or "").strip():
+            raise UnusableNote(f"Say what shows it with --note: {milestone.evidence.prompt}")
+        with _store_or_exit() as store:
+            if remove:
+                remove_reported_milestone(store, milestone.id)
+                console.print(f"Removed your record of '{milestone.title}'.", markup=False)
+                return
+            record_reported_milestone(store, milestone.id, note or "")
+    except (UnknownMilestone, MilestoneNotReportable, UnusableNote) as exc:
+        errors.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
     console.print(f"Recorded (self-reported): {milestone.title}.", markup=False)
 
 

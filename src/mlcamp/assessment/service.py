@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from mlcamp.assessment.scoring import QuizResult
@@ -12,14 +13,21 @@ if TYPE_CHECKING:
 LEARNER = "me"
 
 
-def apply_result(store: Store, result: QuizResult, *, adopt_background: bool) -> list[str]:
+def apply_result(
+    store: Store,
+    result: QuizResult,
+    *,
+    adopt_background: bool,
+    answers: Mapping[str, int] | None = None,
+) -> list[str]:
     """Record the attempt and mark passed areas' topics placed out (never over done topics).
 
     Topics placed out by an earlier attempt whose area is no longer passed go back to
-    not-started. Returns the topics whose state changed.
+    not-started. Returns the topics whose state changed. The record keeps the result, the
+    ``answers`` given (item id -> chosen index), the topics changed and whether the recommended
+    background was adopted, so that the result can be shown again later.
     """
     learner = store.get_or_create_learner(LEARNER).id
-    store.record_assessment(learner, result.to_json(), result.recommended_background)
     statuses = store.topic_statuses(learner)
     changed = []
     for topic in result.placed_out:
@@ -37,4 +45,11 @@ def apply_result(store: Store, result: QuizResult, *, adopt_background: bool) ->
             changed.append(topic)
     if adopt_background:
         store.update_learner(learner, background=result.recommended_background)
+    document = {
+        **result.to_json(),
+        "answers": dict(answers or {}),
+        "changed_topics": changed,
+        "adopted": adopt_background,
+    }
+    store.record_assessment(learner, document, result.recommended_background)
     return changed

@@ -2,24 +2,26 @@
 
 ``GET /assess`` shows every area's questions (``?area=numpy``, repeatable, keeps some areas);
 ``POST /assess`` scores the answers, records the attempt, places the learner out of the topics of
-passed areas, optionally adopts the recommended background, and shows the result. An unanswered
-question counts as wrong, as in the terminal, and the result lists it.
+passed areas, optionally adopts the recommended background, and redirects to the attempt's
+result page, ``GET /assess/results/{id}``, which reads everything from the recorded attempt.
+An unanswered question counts as wrong, as in the terminal, and the result lists it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from mlcamp.assessment.quiz import AREAS, QuizArea, QuizItem, read_quiz
-from mlcamp.assessment.scoring import score
+from mlcamp.assessment.scoring import AreaResult, score
 from mlcamp.assessment.service import apply_result
 from mlcamp.planner.overview import UnknownTopic, find_topic, has_plan
-from mlcamp.web.pages import page, store
+from mlcamp.planner.service import LEARNER
+from mlcamp.web.pages import page, redirect, store
 from mlcamp.web.routes.dashboard import BACKGROUND_CHOICES
 from mlcamp.web.routes.review import markdown_html
 
@@ -102,49 +104,76 @@ def _topic_title(topic_id: str) -> str:
 
 @router.post("/assess")
 async def submit_quiz(request: Request) -> Response:
-    """Score the answers, apply the result (as ``mlcamp assess``) and show it."""
+    """Score the answers and apply the result (as ``mlcamp assess``), then show the result page
+    (a redirect: reloading the result does not take the quiz again)."""
     form = await request.form()
     chosen = [value for value in form.getlist("area") if isinstance(value, str)]
     adopt = form.get("adopt") in ("true", "on", "1")
-    return await run_in_threadpool(_score_and_show, request, form, chosen, adopt)
+    return await run_in_threadpool(_score_and_record, request, form, chosen, adopt)
 
 
-def _score_and_show(request: Request, form: FormData, chosen: list[str], adopt: bool) -> Response:
+def _score_and_record(request: Request, form: FormData, chosen: list[str], adopt: bool) -> Response:
     _, areas = _quiz(chosen)
     given = _answers(form, areas)
-    result = score(areas, given)
     opened = store(request)
-    changed = apply_result(opened, result, adopt_background=adopt)
-    titles = {a.area: a.title for a in areas}
+    apply_result(opened, score(areas, given), adopt_background=adopt, answers=given)
+    attempt = opened.assessments(opened.get_or_create_learner(LEARNER).id)[-1]
+    return redirect(f"/assess/results/{attempt.id}")
+
+
+@router.get("/assess/results/{attempt_id}")
+def quiz_result(request: Request, attempt_id: int) -> Response:
+    """A recorded quiz attempt: scores, recommendation, topics placed out, the questions missed."""
+    opened = store(request)
+    attempts = opened.assessments(opened.get_or_create_learner(LEARNER).id)
+    attempt = next((a for a in attempts if a.id == attempt_id), None)
+    if attempt is None:
+        raise HTTPException(status_code=404, detail=f"There is no quiz attempt {attempt_id}.")
+    recorded = attempt.results
+    chosen = [str(a.get("area")) for a in recorded.get("areas", []) if isinstance(a, dict)]
+    all_areas, _ = _quiz([])
+    areas = [area for area in all_areas if area.area in chosen]
+    kept = recorded.get("answers")
+    answers: dict[str, Any] = kept if isinstance(kept, dict) else {}
+    titles = {a.area: a.title for a in all_areas}
     unanswered: list[_Missed] = []
     wrong: list[_Missed] = []
-    for quiz_area in areas:
+    for quiz_area in areas if isinstance(kept, dict) else []:
         for number, item in enumerate(quiz_area.items, start=1):
-            answer = given.get(item.id)
-            if answer is None:
+            answer = answers.get(item.id)
+            if not isinstance(answer, int) or not 0 <= answer < len(item.choices):
                 unanswered.append(_Missed(quiz_area.title, number, item, None))
             elif answer != item.answer:
                 wrong.append(_Missed(quiz_area.title, number, item, answer))
+    passed = [a for a in recorded.get("areas", []) if isinstance(a, dict) and a.get("passed")]
+    by_id = {area.area: area for area in all_areas}
     passed_topics = {
-        a.area: [(topic, _topic_title(topic)) for topic in a.topics]
-        for a, r in zip(areas, result.areas, strict=True)
-        if r.passed
+        str(a["area"]): [(topic, _topic_title(topic)) for topic in by_id[str(a["area"])].topics]
+        for a in passed
+        if str(a.get("area")) in by_id
     }
     labels = dict(BACKGROUND_CHOICES)
+    recommended = attempt.recommended_background
+    changed = [str(topic) for topic in recorded.get("changed_topics", [])]
     return page(
         request,
         "assess_result.html",
         title="mlcamp: quiz result",
-        result=result,
+        scores=[
+            AreaResult(str(a["area"]), int(a["correct"]), int(a["total"]), bool(a["passed"]))
+            for a in recorded.get("areas", [])
+            if isinstance(a, dict) and str(a.get("area")) in titles
+        ],
+        answers_kept=isinstance(kept, dict),
         titles=titles,
         passed_topics=passed_topics,
         changed=[(topic, _topic_title(topic)) for topic in changed],
-        recommended=result.recommended_background,
-        recommended_label=labels.get(result.recommended_background, ""),
-        adopted=adopt,
+        recommended=recommended,
+        recommended_label=labels.get(recommended, ""),
+        adopted=bool(recorded.get("adopted")),
         has_plan=has_plan(opened),
         unanswered=unanswered,
         wrong=wrong,
         markdown=markdown_html,
-        chosen=chosen,
+        chosen=chosen if len(chosen) < len(all_areas) else [],
     )

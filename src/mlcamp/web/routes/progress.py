@@ -8,29 +8,27 @@ Recording a milestone applies the same checks as ``mlcamp milestone``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from mlcamp.planner.history import learner_history
 from mlcamp.planner.overview import progress_view
-from mlcamp.planner.service import LEARNER
+from mlcamp.planner.reported import (
+    MilestoneNotReportable,
+    UnknownMilestone,
+    UnusableNote,
+    record_reported_milestone,
+    remove_reported_milestone,
+    shipped_milestones,
+)
 from mlcamp.store.repository import MILESTONE_NOTE_LENGTH
 from mlcamp.web.charts import hours_chart, labs_chart, weekly_hours_chart
 from mlcamp.web.page_cache import cached_page
 from mlcamp.web.pages import page, redirect, store, today
 
-if TYPE_CHECKING:
-    from mlcamp.curriculum.models import Milestone
-
 router = APIRouter()
-
-
-def _milestones() -> dict[str, Milestone]:
-    from mlcamp.curriculum import shipped_curriculum
-
-    return {milestone.id: milestone for milestone in shipped_curriculum().overview.milestones}
 
 
 def _progress_page(
@@ -79,7 +77,7 @@ def progress_page(
 
     ``?recorded=ID`` / ``?removed=ID`` (set by the milestone form's redirect) add a notice.
     """
-    milestones = _milestones()
+    milestones = shipped_milestones()
     notice = None
     if recorded in milestones:
         notice = f"Recorded (self-reported): {milestones[recorded].title}."
@@ -100,41 +98,23 @@ def record_milestone(
     As ``mlcamp milestone``: an unknown milestone is 404; one that mlcamp evidences itself (labs,
     topics, the quiz) is 422; an empty or too long note re-shows the page with the message (422).
     """
-    milestones = _milestones()
-    milestone = milestones.get(milestone_id)
-    if milestone is None:
-        raise HTTPException(
-            status_code=404,
-            detail=f"There is no milestone '{milestone_id}'. "
-            f"Milestones: {', '.join(sorted(milestones))}.",
-        )
-    if milestone.evidence.kind != "self-reported":
-        raise HTTPException(
-            status_code=422,
-            detail=f"'{milestone.title}' is shown by evidence mlcamp records itself "
-            f"({milestone.evidence.description}); there is nothing to record by hand.",
-        )
-    opened = store(request)
-    learner = opened.get_or_create_learner(LEARNER).id
-    anchor = f"#milestone-{milestone.id}"
-    if action == "remove":
-        opened.delete_milestone_record(learner, milestone.id)
-        return redirect(f"/progress?removed={milestone.id}{anchor}")
-    if action != "record":
+    if action not in ("record", "remove"):
         raise HTTPException(
             status_code=422, detail=f"Unknown action '{action}': use record or remove."
         )
-    text = note.strip()
-    problem = None
-    if not text:
-        problem = f"Say what shows it: {milestone.evidence.prompt}"
-    else:
-        try:
-            opened.record_milestone(learner, milestone.id, text)
-        except ValueError as exc:
-            problem = f"Not recorded: {exc}"
-    if problem is not None:
+    opened = store(request)
+    try:
+        if action == "remove":
+            milestone = remove_reported_milestone(opened, milestone_id)
+            return redirect(f"/progress?removed={milestone.id}#milestone-{milestone.id}")
+        milestone = record_reported_milestone(opened, milestone_id, note)
+    except UnknownMilestone as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    except MilestoneNotReportable as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    except UnusableNote as exc:
         return _progress_page(
-            request, error=problem, error_for=milestone.id, note=note, status_code=422
+            request, error=str(exc), error_for=milestone_id, note=note, status_code=422
         )
+    anchor = f"#milestone-{milestone.id}"
     return redirect(f"/progress?recorded={milestone.id}{anchor}")
