@@ -389,10 +389,28 @@ class Executor:
                 return self._load(request), []
             if op == "get":
                 target = self._target(request)
-                value = getattr(target, str(request["name"]))
-                return self._reply(value, 0.0)
+                name = str(request["name"])
+                if request.get("id") is None:  # the learner's module
+                    plain, pure = None, False
+                    method = _is_module_callable(target, name)
+                else:
+                    plain = _plain_attributes(target)
+                    pure = plain is not None and _is_plain_attribute(target, plain, name)
+                    method = plain is not None and _is_plain_method(target, plain, name)
+                value = getattr(target, name)
+                reply, reply_blobs = self._reply(
+                    value, 0.0, pure=pure, siblings=plain if pure else None
+                )
+                if method and reply.get("ok"):
+                    reply["method"] = True  # the grader may call it by name from now on
+                return reply, reply_blobs
             if op == "call":
-                function = self.objects[int(request["id"])]
+                via = request.get("via")
+                if isinstance(via, dict):  # called by name: looked up now, as Python would
+                    owner = self.module if via.get("id") is None else self.objects[int(via["id"])]
+                    function = getattr(owner, str(via["name"]))
+                else:
+                    function = self.objects[int(request["id"])]
                 args = [self.decode(arg, blobs) for arg in request.get("args", [])]
                 kwargs = {
                     str(k): self.decode(v, blobs) for k, v in request.get("kwargs", {}).items()
@@ -417,14 +435,25 @@ class Executor:
         return self.objects[int(request["id"])]
 
     def _reply(
-        self, value: Any, seconds: float, *, discard: bool = False
+        self,
+        value: Any,
+        seconds: float,
+        *,
+        discard: bool = False,
+        pure: bool = False,
+        siblings: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any], list[bytes]]:
         encoder = Encoder(self.register, discard_arrays=discard)
         try:
             tree = encoder.encode(value)
         except Exception as error:
             return self._error("bad_result", f"the result cannot be checked: {error}"), []
-        reply = {"ok": True, "value": tree, "seconds": seconds}
+        reply: dict[str, Any] = {"ok": True, "value": tree, "seconds": seconds}
+        if pure:
+            # Read without running any code: the grader may keep it, and the object's other
+            # plain data attributes sent along, until it sends its next call.
+            reply["pure"] = True
+            reply["siblings"] = _encode_siblings(encoder, siblings or {})
         if self.forbidden_used:
             reply["forbidden"] = list(self.forbidden_used)
         return reply, encoder.blobs
@@ -501,6 +530,90 @@ class Executor:
         names = [str(name) for name in request.get("entry_points", [])]
         missing = [name for name in names if not hasattr(module, name)]
         return {"ok": True, "value": {"t": "none"}, "missing": missing}
+
+
+SIBLING_ARRAY_BYTES = 1 << 20
+"""Largest array sent along with another attribute of the same object (bigger: read on demand)."""
+SIBLINGS_BYTES = 4 << 20
+SIBLINGS_MAX = 64
+_PLAIN_SCALARS = (bool, int, float, str, type(None))
+
+
+_OBJECT_GET = type.__dict__["__dict__"].__get__(object)["__getattribute__"]
+_MISSING = object()
+
+
+def _static(cls: type, name: str) -> Any:
+    """`name` as the class defines it, found without running any code (no metaclass, no
+    descriptor): the first entry along the method resolution order."""
+    for klass in cls.__mro__:
+        own = type.__dict__["__dict__"].__get__(klass)
+        if name in own:
+            return own[name]
+    return _MISSING
+
+
+def _plain_attributes(target: Any) -> dict[str, Any] | None:
+    """The instance dictionary of an object whose attribute reads run no code of its own."""
+    cls = type(target)
+    if issubclass(cls, types.ModuleType) or _static(cls, "__getattribute__") is not _OBJECT_GET:
+        return None
+    if type(_static(cls, "__dict__")).__name__ != "getset_descriptor":
+        return None  # no instance dictionary, or one behind the class's own descriptor
+    instance = object.__getattribute__(target, "__dict__")
+    return instance if type(instance) is dict else None
+
+
+def _is_plain_attribute(target: Any, instance: dict[str, Any], name: str) -> bool:
+    """Whether `target.name` is just its instance dictionary's entry (no descriptor runs)."""
+    if name not in instance:
+        return False
+    defined = _static(type(target), name)
+    if defined is _MISSING:
+        return True
+    kind = type(defined)  # a data descriptor (a property, say) would win over the instance
+    return _static(kind, "__set__") is _MISSING and _static(kind, "__delete__") is _MISSING
+
+
+def _is_plain_method(target: Any, instance: dict[str, Any], name: str) -> bool:
+    """Whether `target.name` is a method defined by a plain function of its class."""
+    return name not in instance and type(_static(type(target), name)) is types.FunctionType
+
+
+def _is_module_callable(module: Any, name: str) -> bool:
+    """Whether `module.name` is a function or class in the module's namespace."""
+    if type(module) is not types.ModuleType:
+        return False
+    value = module.__dict__.get(name, _MISSING)
+    return type(value) is types.FunctionType or isinstance(value, type)
+
+
+def _encode_siblings(encoder: Encoder, instance: dict[str, Any]) -> dict[str, Any]:
+    """The object's other plain data attributes (NumPy arrays and scalars, Python scalars), as
+    long as they are small: encoding them runs none of the learner's code."""
+    import numpy as np
+
+    found: dict[str, Any] = {}
+    total = 0
+    for key, value in list(instance.items())[: SIBLINGS_MAX * 4]:
+        if len(found) >= SIBLINGS_MAX or type(key) is not str or key.startswith("__"):
+            continue
+        kind = type(value)
+        if kind is np.ndarray:
+            if value.dtype.hasobject or value.nbytes > SIBLING_ARRAY_BYTES:
+                continue
+            total += value.nbytes
+        elif kind not in _PLAIN_SCALARS and not (
+            issubclass(kind, np.generic) and kind.__module__ == "numpy"
+        ):
+            continue
+        if total > SIBLINGS_BYTES:
+            break
+        try:
+            found[key] = encoder.encode(value)
+        except Exception:
+            continue
+    return found
 
 
 def _safe_str(error: BaseException) -> str:

@@ -3,6 +3,12 @@
 `checks.py` writes `learner.pairwise_sq_dists(A, B)` or `model = learner.KMeans(3).fit(X)`;
 each attribute access and call becomes a request, the values come back decoded (arrays, numbers,
 strings, lists, dicts) or as proxies of objects that stay in the sandbox.
+
+One shortcut: when reading an attribute of an object runs no code of the learner's (it is a
+plain entry of the object's `__dict__`), the sandbox sends the object's other small plain data
+attributes along, and reading one of them is answered here, until the next request that may run
+the learner's code (any call; any read that ran code). A fitted estimator's `labels_`,
+`cluster_centers_` and `inertia_` then cost one round trip, not three.
 """
 
 from __future__ import annotations
@@ -10,9 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+import numpy as np
+
 from mlcamp.grader.harness import Encoder, Executor, Handle, ProtocolError, decode_value
 from mlcamp.grader.sandbox import SubmissionEnded
 from mlcamp.labs.checking import LearnerError
+
+_DATA_TAGS = frozenset({"none", "bool", "int", "float", "str", "array", "npscalar"})
+"""Values the sandbox may send along as an object's plain attributes (never handles)."""
 
 
 class Channel(Protocol):
@@ -59,8 +70,17 @@ class Session:
         self.call_seconds = 0.0
         self.forbidden: list[str] = []
         self.discard_results = False
+        self.requests = 0
+        # Plain data attributes of sandboxed objects, as the sandbox sent them along with another
+        # attribute of the same object; valid until the next request that may run code there.
+        self._known: dict[int, dict[str, Any]] = {}
+        # (object, name) pairs that were methods of the object's class: called by name directly.
+        self._methods: set[tuple[int | None, str]] = set()
 
     def _send(self, header: dict[str, Any], blobs: list[bytes]) -> Any:
+        self.requests += 1
+        if header.get("op") != "get":
+            self._known.clear()  # a call may run the learner's code, which may change anything
         try:
             reply, reply_blobs = self.channel.request(header, blobs, self.timeout)
         except SubmissionEnded as ended:
@@ -87,9 +107,34 @@ class Session:
         if isinstance(seconds, int | float) and 0 <= seconds < 1e6:
             self.call_seconds += float(seconds)
         try:
-            return decode_value(reply.get("value"), reply_blobs, self._handle)
+            value = decode_value(reply.get("value"), reply_blobs, self._handle)
+            if reply.get("pure") is not True:
+                self._known.clear()  # reading it ran code of the learner's (a property, say)
+            elif header.get("op") == "get":
+                self._remember_siblings(header, reply.get("siblings"), reply_blobs)
+            target = header.get("id")
+            if reply.get("method") is True and (target is None or isinstance(target, int)):
+                self._methods.add((target, str(header.get("name"))))
+            return value
         except ProtocolError as error:
             raise LearnerError("bad_result", f"the result could not be read: {error}") from error
+
+    def _remember_siblings(self, header: dict[str, Any], siblings: Any, blobs: list[bytes]) -> None:
+        target = header.get("id")
+        if not isinstance(target, int) or not isinstance(siblings, dict):
+            return
+        known: dict[str, Any] = {}
+        for name, tree in list(siblings.items())[:256]:
+            if isinstance(tree, dict) and tree.get("t") in _DATA_TAGS:
+                known[str(name)] = decode_value(tree, blobs, self._handle)
+        self._known[target] = known
+
+    def _known_attribute(self, target: int | None, name: str) -> tuple[bool, Any]:
+        """An attribute the sandbox already sent and that cannot have changed since."""
+        if target is None or name not in self._known.get(target, {}):
+            return False, None
+        value = self._known[target][name]
+        return True, value.copy() if isinstance(value, np.ndarray) else value
 
     def _handle(self, tree: dict[str, Any]) -> Any:
         if tree["t"] == "callable":
@@ -107,6 +152,15 @@ class Session:
 
     def get(self, target: int | None, name: str, owner: str) -> Any:
         """Fetch an attribute of the module (target None) or of a sandboxed object."""
+        known, value = self._known_attribute(target, name)
+        if known:
+            return value
+        if (target, name) in self._methods:
+            return RemoteMethod(self, target, name, owner)
+        return self.fetch(target, name, owner)
+
+    def fetch(self, target: int | None, name: str, owner: str) -> Any:
+        """Fetch an attribute with a request (no shortcut)."""
         try:
             return self._send({"op": "get", "id": target, "name": name}, [])
         except LearnerError as error:
@@ -116,10 +170,21 @@ class Session:
                 ) from error
             raise
 
-    def call(self, target: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        """Call a sandboxed callable with these arguments."""
+    def call(
+        self,
+        target: int | None,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        method: str | None = None,
+    ) -> Any:
+        """Call a sandboxed callable (or, with `method`, that method of the object `target`)."""
         encoded_args, encoded_kwargs, blobs = self.encode_arguments(args, kwargs)
-        request = {"op": "call", "id": target, "args": encoded_args, "kwargs": encoded_kwargs}
+        request: dict[str, Any] = {"op": "call", "args": encoded_args, "kwargs": encoded_kwargs}
+        if method is None:
+            request["id"] = target
+        else:
+            request["via"] = {"id": target, "name": method}
         if self.discard_results:
             request["discard"] = True
         return self._send(request, blobs)
@@ -160,6 +225,46 @@ class RemoteCallable(RemoteObject):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._session.call(self.handle_id, args, kwargs)
+
+
+class RemoteMethod(RemoteCallable):
+    """A method of a sandboxed object (one of its class's functions), or a function or class of
+    the learner's module, known to be one from an earlier read: calling it is one request (the
+    sandbox looks the name up then, as Python would). Any other use reads the attribute first,
+    as an ordinary attribute read would have."""
+
+    def __init__(self, session: Session, target: int | None, name: str, owner: str) -> None:
+        object.__setattr__(self, "_session", session)
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_owner", owner)
+        object.__setattr__(self, "_resolved", None)
+        object.__setattr__(self, "type_name", "method")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._session.call(self._target, args, kwargs, method=self._name)
+
+    def _resolve(self) -> RemoteObject:
+        if self._resolved is None:
+            found = self._session.fetch(self._target, self._name, self._owner)
+            if not isinstance(found, RemoteObject):  # no longer a method: a value now
+                raise LearnerError("bad_result", f"{self._owner}'s {self._name} changed")
+            object.__setattr__(self, "_resolved", found)
+        resolved: RemoteObject = self._resolved
+        return resolved
+
+    @property
+    def handle_id(self) -> int:  # type: ignore[override]
+        """The sandbox's id of the bound method (read now if it was not yet)."""
+        return self._resolve().handle_id
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._resolve(), name)
+
+    def __repr__(self) -> str:
+        return f"<sandboxed method {self._name}>"
 
 
 class Learner:

@@ -1,0 +1,131 @@
+"""Fewer round trips, same answers: attributes sent along with another read, and methods and
+functions called by name, never show the checks anything Python itself would not."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from mlcamp.grader.session import Learner, LocalChannel, Session
+
+SOURCE = textwrap.dedent(
+    """
+    import numpy as np
+
+    class Model:
+        def __init__(self, scale=1.0):
+            self.scale = scale
+
+        def fit(self, X):
+            self.mean_ = np.asarray(X, dtype=float).mean(axis=0) * self.scale
+            self.n_fits_ = getattr(self, "n_fits_", 0) + 1
+            self.label_ = "fitted"
+            return self
+
+        def predict(self, X):
+            return np.asarray(X, dtype=float) - self.mean_
+
+        def patch(self):
+            self.predict = lambda X: "patched"
+
+        @property
+        def reads_(self):
+            self.n_fits_ = -1  # a property that changes another attribute
+            return 0
+
+    class Odd:
+        def __getattribute__(self, name):
+            return 7
+
+    def double(x):
+        return 2 * x
+
+    def swap():
+        global double
+        double = lambda x: 3 * x
+
+    def apply(function, x):
+        return function(x)
+    """
+)
+
+
+@pytest.fixture
+def learner() -> Learner:
+    session = Session(LocalChannel(), timeout=10.0)
+    reply = session.channel.request(
+        {"op": "load", "source": SOURCE, "filename": "m.py", "module": "m", "entry_points": []},
+        [],
+        10.0,
+    )
+    assert reply[0]["ok"], reply
+    return Learner(session, "m")
+
+
+def _requests(learner: Learner) -> int:
+    return learner._session.requests
+
+
+def test_attributes_sent_along_are_read_without_a_request(learner: Learner) -> None:
+    model = learner.Model(2.0).fit([[1.0, 2.0], [3.0, 4.0]])
+    before = _requests(learner)
+    assert np.array_equal(model.mean_, [4.0, 6.0])
+    assert model.n_fits_ == 1 and model.label_ == "fitted" and model.scale == 2.0
+    assert _requests(learner) == before + 1  # one read brought the others along
+
+
+def test_a_call_makes_every_attribute_fresh_again(learner: Learner) -> None:
+    model = learner.Model().fit([[0.0], [2.0]])
+    assert model.n_fits_ == 1
+    model.fit([[10.0], [20.0]])
+    assert model.n_fits_ == 2 and np.array_equal(model.mean_, [15.0])
+
+
+def test_a_read_that_runs_code_makes_every_attribute_fresh_again(learner: Learner) -> None:
+    model = learner.Model().fit([[0.0], [2.0]])
+    assert model.n_fits_ == 1
+    assert model.reads_ == 0  # a property: it ran code, which changed n_fits_
+    assert model.n_fits_ == -1
+
+
+def test_the_checks_cannot_change_what_the_next_read_returns(learner: Learner) -> None:
+    model = learner.Model().fit([[1.0], [3.0]])
+    model.label_  # noqa: B018 - brings mean_ along
+    first = model.mean_
+    first[0] = 99.0
+    assert np.array_equal(model.mean_, [2.0])
+
+
+def test_methods_are_called_by_name_as_python_would_look_them_up(learner: Learner) -> None:
+    model = learner.Model().fit([[1.0], [3.0]])
+    assert np.array_equal(model.predict([[2.0]]), [[0.0]])
+    before = _requests(learner)
+    assert np.array_equal(model.predict([[5.0]]), [[3.0]])
+    assert _requests(learner) == before + 1  # the call alone
+    model.patch()
+    assert model.predict([[5.0]]) == "patched"  # the instance's own attribute now wins
+
+
+def test_module_functions_are_called_by_name_and_follow_rebinding(learner: Learner) -> None:
+    assert learner.double(2) == 4
+    before = _requests(learner)
+    assert learner.double(5) == 10
+    assert _requests(learner) == before + 1
+    learner.swap()
+    assert learner.double(5) == 15
+
+
+def test_a_method_used_as_a_value_is_read_first(learner: Learner) -> None:
+    model = learner.Model().fit([[1.0], [3.0]])
+    model.predict([[0.0]])
+    assert np.array_equal(learner.apply(model.predict, [[4.0]]), [[2.0]])
+    assert learner.apply(learner.double, 4) == 8
+
+
+def test_objects_with_their_own_attribute_lookup_get_no_shortcut(learner: Learner) -> None:
+    odd = learner.Odd()
+    before = _requests(learner)
+    assert odd.anything == 7 and odd.other == 7
+    assert _requests(learner) == before + 2
