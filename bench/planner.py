@@ -16,7 +16,7 @@ from mlcamp.curriculum import shipped_curriculum
 from mlcamp.planner.profile import BACKGROUNDS, Profile
 from mlcamp.planner.progress import Progress
 from mlcamp.planner.reviews import review_offsets
-from mlcamp.planner.schedule import build_plan
+from mlcamp.planner.schedule import build_plan, forget_plans
 
 
 def main() -> None:
@@ -32,10 +32,12 @@ def main() -> None:
         profile = Profile(background, 10.0, start)
         scratch, replan = [], []
         for index in range(args.repeat):
+            forget_plans()  # build_plan remembers plans of equal inputs: time the work itself
             began = time.perf_counter()
             build_plan(curriculum, profile, Progress())
             scratch.append(time.perf_counter() - began)
             progress = Progress({topics[index % 20]: "done"})  # one topic finished
+            forget_plans()
             began = time.perf_counter()
             build_plan(curriculum, profile, progress, start + timedelta(weeks=3))
             replan.append(time.perf_counter() - began)

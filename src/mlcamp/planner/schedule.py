@@ -227,6 +227,12 @@ _remembered: OrderedDict[Hashable, tuple[Curriculum, Plan]] = OrderedDict()
 _remembered_lock = threading.Lock()
 
 
+def forget_plans() -> None:
+    """Forget the plans :func:`build_plan` remembers (benchmarks time the planning itself)."""
+    with _remembered_lock:
+        _remembered.clear()
+
+
 def _frozen(mapping: dict[str, Any] | None) -> tuple[tuple[str, Any], ...] | None:
     return None if mapping is None else tuple(sorted(mapping.items()))
 
