@@ -48,6 +48,22 @@ SOURCE = textwrap.dedent(
 
     def apply(function, x):
         return function(x)
+
+    calls = []
+
+    def scale_in_place(x):
+        calls.append(float(x[0]))
+        x *= 2.0  # changes its input: every timed run must still get the original
+        return x
+
+    def runs_seen():
+        return list(calls)
+
+    def slow():
+        import time
+
+        calls.append(-1.0)
+        time.sleep(0.05)
     """
 )
 
@@ -129,3 +145,23 @@ def test_objects_with_their_own_attribute_lookup_get_no_shortcut(learner: Learne
     before = _requests(learner)
     assert odd.anything == 7 and odd.other == 7
     assert _requests(learner) == before + 2
+
+
+def test_speed_runs_repeat_in_the_sandbox_on_fresh_copies_of_the_inputs(learner: Learner) -> None:
+    session = learner._session
+    session.repeat_runs, session.enough_seconds = 4, 1.0
+    before = _requests(learner)
+    learner.scale_in_place(np.array([1.0, 2.0]))
+    session.repeat_runs = 1
+    assert _requests(learner) == before + 2  # the function's name, then one call
+    seen = learner.runs_seen()
+    assert len(seen) >= 2 and set(seen) == {1.0}  # every run saw the original input
+
+
+def test_a_run_slower_than_enough_is_not_repeated(learner: Learner) -> None:
+    session = learner._session
+    session.repeat_runs, session.enough_seconds = 5, 0.01
+    learner.slow()
+    session.repeat_runs = 1
+    assert learner.runs_seen() == [-1.0]
+    assert session.call_seconds >= 0.05

@@ -70,6 +70,10 @@ class Session:
         self.call_seconds = 0.0
         self.forbidden: list[str] = []
         self.discard_results = False
+        self.repeat_runs = 1
+        """Speed measurements: each call runs up to this many times in the sandbox (best kept)."""
+        self.enough_seconds = 0.0
+        """...and runs once only when its first run takes longer than this."""
         self.requests = 0
         # Plain data attributes of sandboxed objects, as the sandbox sent them along with another
         # attribute of the same object; valid until the next request that may run code there.
@@ -187,6 +191,8 @@ class Session:
             request["via"] = {"id": target, "name": method}
         if self.discard_results:
             request["discard"] = True
+        if self.repeat_runs > 1:
+            request["repeat"] = {"runs": self.repeat_runs, "enough": self.enough_seconds}
         return self._send(request, blobs)
 
 
