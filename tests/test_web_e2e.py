@@ -188,3 +188,27 @@ def test_keyboard_phone_width_and_dark_theme(server: str, browser: Any) -> None:
     light = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert light == "rgb(255, 255, 255)", light
     context.close()
+
+
+def test_charts_stay_legible_at_phone_width(server: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{server}/?token={TOKEN}")
+    page.get_by_label("Complete beginner").check()
+    page.get_by_label("Hours of study per week").fill("10")
+    page.get_by_label("Start date").fill(TODAY)
+    page.get_by_role("button", name="Make my plan").click()
+    page.wait_for_url(f"{server}/")
+    page.goto(f"{server}/progress")
+    # The page itself does not scroll sideways; a chart does, inside its own frame.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+    frame = page.locator(".chart-image").first
+    assert frame.evaluate("e => e.scrollWidth > e.clientWidth")
+    assert frame.get_attribute("tabindex") == "0"  # keyboard users can scroll it too
+    heights = page.evaluate(
+        "[...document.querySelectorAll('.chart-svg text')].map(t => t.getBoundingClientRect()"
+        ".height).filter(h => h > 0)"
+    )
+    assert heights and min(heights) >= 8, heights  # letters at least 8 px tall
+    _shot(page, "progress-phone")
+    context.close()
