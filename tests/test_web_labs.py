@@ -226,7 +226,8 @@ def test_page_check_returns_the_report_fragment_with_the_scaling_plot(web: WebCl
     svg = re.search(r"<svg.*?</svg>", fragment, re.DOTALL)
     assert svg is not None, "no scaling plot"
     assert "<?xml" not in fragment and "<!DOCTYPE" not in fragment
-    assert "<title>Running time of Pairwise squared distances without loops</title>" in svg[0]
+    title = "Running time of Pairwise squared distances without loops"
+    assert f'<title id="scaling-title">{title}</title>' in svg[0]
     assert 'role="img"' in svg[0] and re.search(r'aria-label="[^"]*grows like n\^', svg[0])
     assert "var(--fg)" in svg[0]  # themed with the page's colours
     assert f'href="/labs/{LAB}/solution"' in fragment
@@ -321,7 +322,7 @@ def test_scaling_plot_is_inline_svg_or_nothing() -> None:
     )
     svg = scaling_svg(measured, title="Running time <of> a lab")
     assert svg is not None and svg.startswith("<svg ")
-    assert "<title>Running time &lt;of&gt; a lab</title>" in svg
+    assert '<title id="scaling-title">Running time &lt;of&gt; a lab</title>' in svg
     assert 'width="' not in svg.split(">", 1)[0]  # sized by CSS, not in points
     assert ".scaling-svg *{" in svg  # matplotlib's stylesheet kept to the plot
     one_point = Scaling(sizes=[100, 200], seconds=[0.0, 0.004], exponent=None, expected=2.0)

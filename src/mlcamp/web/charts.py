@@ -27,7 +27,9 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from mlcamp.web.inline_svg import inline_svg
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -82,8 +84,6 @@ _SIZE = (7.0, 3.2)
 _LOCK = threading.Lock()
 
 _FONT_FAMILY = re.compile(r"font-family: [^;\"]*")
-_ID = re.compile(r'\bid="([^"]+)"')
-_REFERENCE = re.compile(r'(url\(#|xlink:href="#|href="#)([^)"]+)')
 
 
 _CACHE_SIZE = 64
@@ -129,33 +129,20 @@ def _figure() -> tuple[Figure, Axes]:
 
 
 def _render(figure: Figure, name: str, title: str, description: str) -> Markup:
-    """Save ``figure`` as SVG and adapt it for inlining (see the module docstring); call it
-    inside ``_style(name)``."""
+    """Save ``figure`` as SVG and adapt it for inlining (see :mod:`mlcamp.web.inline_svg`);
+    call it inside ``_style(name)``."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)
-    for placeholder, css in _THEME.items():
-        svg = svg.replace(placeholder, css)
-    svg = _FONT_FAMILY.sub("font-family: inherit", svg)
-    svg = _ID.sub(lambda m: f'id="{name}-{m.group(1)}"', svg)
-    svg = _REFERENCE.sub(lambda m: f"{m.group(1)}{name}-{m.group(2)}", svg)
-    svg = re.sub(r'\s(width|height)="[\d.]+pt"', "", svg, count=2)
-    label = escape(title)
-    header = (
-        f'<svg class="chart-svg" role="img" aria-label="{label}" '
-        f'aria-describedby="{name}-desc" focusable="false" '
+    svg = _FONT_FAMILY.sub("font-family: inherit", buffer.getvalue())
+    adapted = inline_svg(
+        svg,
+        css_class="chart-svg",
+        id_prefix=f"{name}-",
+        theme=_THEME,
+        title=title,
+        description=description,
     )
-    svg = svg.replace("<svg ", header, 1)
-    opening_end = svg.index(">") + 1
-    svg = (
-        svg[:opening_end]
-        + f'\n <title id="{name}-title">{label}</title>'
-        + f'\n <desc id="{name}-desc">{escape(description)}</desc>'
-        + svg[opening_end:]
-    )
-    return Markup(svg.strip())  # matplotlib's own output, with our text escaped
+    return Markup(adapted)  # matplotlib's own output, with our text escaped
 
 
 def _hours(value: float) -> str:

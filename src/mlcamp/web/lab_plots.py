@@ -12,12 +12,11 @@ glyph outlines (its default), and the element ids get a prefix instead of a fixe
 
 from __future__ import annotations
 
-import html
 import io
 import math
-import re
 
 from mlcamp.grader.report import Scaling
+from mlcamp.web.inline_svg import inline_svg
 
 __all__ = ["scaling_svg"]
 
@@ -34,8 +33,6 @@ _THEME = {
 }
 
 _ID_PREFIX = "scaling-"
-_ID = re.compile(r'\bid="([^"]+)"')
-_ID_REFERENCE = re.compile(r'(url\(#|xlink:href="#|href="#)([^)"]+)')
 
 
 def scaling_svg(
@@ -116,19 +113,7 @@ def _line_through(sizes: list[float], seconds: list[float], exponent: float) -> 
 
 
 def _finish(text: str, title: str, label: str) -> str:
-    """Drop the XML prologue and metadata, size the SVG by its viewBox, name it, theme it,
-    and keep its ids and stylesheet to itself."""
-    start = text.find("<svg")
-    text = text[start:]
-    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.DOTALL)
-    opening_end = text.find(">")
-    opening = re.sub(r'\s(width|height)="[^"]*"', "", text[:opening_end])
-    opening += f' role="img" aria-label="{html.escape(label)}" class="scaling-svg"'
-    text = f"{opening}>\n <title>{html.escape(title)}</title>{text[opening_end + 1 :]}"
-    # matplotlib's own stylesheet selects ``*``: inline in a page it would reach every element.
-    text = text.replace('<style type="text/css">*{', '<style type="text/css">.scaling-svg *{')
-    text = _ID.sub(lambda match: f'id="{_ID_PREFIX}{match.group(1)}"', text)
-    text = _ID_REFERENCE.sub(lambda match: f"{match.group(1)}{_ID_PREFIX}{match.group(2)}", text)
-    for placeholder, variable in _THEME.items():
-        text = text.replace(placeholder, variable)
-    return text
+    """Adapt matplotlib's SVG for the page (see :mod:`mlcamp.web.inline_svg`)."""
+    return inline_svg(
+        text, css_class="scaling-svg", id_prefix=_ID_PREFIX, theme=_THEME, title=title, label=label
+    )
