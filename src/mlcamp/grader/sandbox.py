@@ -584,7 +584,7 @@ class Submission:
                     elif key.data == "output":
                         if not self._read_output():
                             selector.unregister(self.output_r)
-                    elif not self._read_response():
+                    elif self._read_response() is False:
                         self._drain_output()
                         raise self._end_from_exit()
         finally:
@@ -600,20 +600,8 @@ class Submission:
             return
         end = time.perf_counter() + SPIN_SECONDS
         while time.perf_counter() < end:
-            try:
-                chunk = os.read(self.response_r, 1 << 20)
-            except BlockingIOError:
-                continue
-            if not chunk:
-                return  # the child ended: the select loop reports how
-            try:
-                self._reader.feed(chunk)
-            except ProtocolError as error:
-                raise self._end(
-                    "bad_result",
-                    f"the result is too large (over {self.limits.result_max_bytes // 2**20} MB)",
-                ) from error
-            return
+            if self._read_response() is not None:
+                return  # part of the reply came (or the child ended: the select loop says how)
 
     def _watch_due(self) -> bool:
         now = time.monotonic()
@@ -628,11 +616,12 @@ class Submission:
         except ProtocolError as error:
             raise self._end("bad_result", f"the result could not be read: {error}") from error
 
-    def _read_response(self) -> bool:
+    def _read_response(self) -> bool | None:
+        """Read what the child sent: True (some bytes), None (nothing yet), False (it ended)."""
         try:
             chunk = os.read(self.response_r, 1 << 20)
         except BlockingIOError:
-            return True
+            return None
         if not chunk:
             return False
         try:
