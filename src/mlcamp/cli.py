@@ -884,7 +884,7 @@ def assess_command(
         given = _ask_quiz(areas)
     result = score(areas, given)
     with _store_or_exit() as store:
-        changed = apply_result(store, result, adopt_background=adopt, answers=given)
+        changed = apply_result(store, result, adopt_background=adopt, answers=given).changed
     if as_json:
         document = result.to_json()
         document["changed_topics"] = changed

@@ -124,14 +124,14 @@ def complete_lab_topics(store: Store, lab: Lab) -> list[str]:
     open_topics = [topic_id for topic_id in lab.spec.topics if not finished(topic_id)]
     if not open_topics:
         return []
+    from mlcamp.review.service import introduce_topic_cards
+
     labs_of = _labs_of_topics(open_topics)
     passed = {a.lab_id for a in store.lab_attempts(learner) if a.status == "pass"}
     completed = []
     for topic_id, labs in labs_of.items():
         if finished(topic_id) or not set(labs) <= passed:
             continue
-        from mlcamp.review.service import introduce_topic_cards
-
         store.set_topic_status(
             learner, topic_id, "done", evidence="lab-passed", evidence_ref=lab.id
         )

@@ -71,7 +71,7 @@ class PageCache:
         self._lock = threading.Lock()
         self._stripes = [threading.Lock() for _ in range(_LOCK_STRIPES)]
         self.hits = 0
-        self.misses = 0
+        self.stored = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -104,16 +104,11 @@ class PageCache:
         )
         entry = _Entry(response.status_code, body, headers, valid_until)
         with self._lock:
-            self.misses += 1
+            self.stored += 1
             self._entries[key] = entry
             self._entries.move_to_end(key)
             while len(self._entries) > self.capacity:
                 self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        """Forget every page."""
-        with self._lock:
-            self._entries.clear()
 
 
 def do_not_cache(request: Request) -> None:

@@ -9,18 +9,16 @@ An unanswered question counts as wrong, as in the terminal, and the result lists
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from mlcamp.assessment.quiz import AREAS, QuizArea, QuizItem, read_quiz
-from mlcamp.assessment.scoring import AreaResult, score
-from mlcamp.assessment.service import apply_result
+from mlcamp.assessment.quiz import AREAS, QuizArea, read_quiz
+from mlcamp.assessment.scoring import score
+from mlcamp.assessment.service import UnknownAttempt, apply_result, recorded_attempt
 from mlcamp.planner.overview import UnknownTopic, find_topic, has_plan
-from mlcamp.planner.service import LEARNER
 from mlcamp.web.pages import page, redirect, store
 from mlcamp.web.routes.dashboard import BACKGROUND_CHOICES
 from mlcamp.web.routes.review import markdown_html
@@ -85,16 +83,6 @@ def _answers(form: FormData, areas: list[QuizArea]) -> dict[str, int]:
     return given
 
 
-@dataclass(frozen=True)
-class _Missed:
-    """A question answered wrongly or not at all, with the right answer and why."""
-
-    area_title: str
-    number: int
-    item: QuizItem
-    chosen: int | None
-
-
 def _topic_title(topic_id: str) -> str:
     try:
         return find_topic(topic_id).title
@@ -115,65 +103,41 @@ async def submit_quiz(request: Request) -> Response:
 def _score_and_record(request: Request, form: FormData, chosen: list[str], adopt: bool) -> Response:
     _, areas = _quiz(chosen)
     given = _answers(form, areas)
-    opened = store(request)
-    apply_result(opened, score(areas, given), adopt_background=adopt, answers=given)
-    attempt = opened.assessments(opened.get_or_create_learner(LEARNER).id)[-1]
-    return redirect(f"/assess/results/{attempt.id}")
+    applied = apply_result(
+        store(request), score(areas, given), adopt_background=adopt, answers=given
+    )
+    return redirect(f"/assess/results/{applied.attempt_id}")
 
 
 @router.get("/assess/results/{attempt_id}")
 def quiz_result(request: Request, attempt_id: int) -> Response:
     """A recorded quiz attempt: scores, recommendation, topics placed out, the questions missed."""
     opened = store(request)
-    attempts = opened.assessments(opened.get_or_create_learner(LEARNER).id)
-    attempt = next((a for a in attempts if a.id == attempt_id), None)
-    if attempt is None:
-        raise HTTPException(status_code=404, detail=f"There is no quiz attempt {attempt_id}.")
-    recorded = attempt.results
-    chosen = [str(a.get("area")) for a in recorded.get("areas", []) if isinstance(a, dict)]
     all_areas, _ = _quiz([])
-    areas = [area for area in all_areas if area.area in chosen]
-    kept = recorded.get("answers")
-    answers: dict[str, Any] = kept if isinstance(kept, dict) else {}
-    titles = {a.area: a.title for a in all_areas}
-    unanswered: list[_Missed] = []
-    wrong: list[_Missed] = []
-    for quiz_area in areas if isinstance(kept, dict) else []:
-        for number, item in enumerate(quiz_area.items, start=1):
-            answer = answers.get(item.id)
-            if not isinstance(answer, int) or not 0 <= answer < len(item.choices):
-                unanswered.append(_Missed(quiz_area.title, number, item, None))
-            elif answer != item.answer:
-                wrong.append(_Missed(quiz_area.title, number, item, answer))
-    passed = [a for a in recorded.get("areas", []) if isinstance(a, dict) and a.get("passed")]
-    by_id = {area.area: area for area in all_areas}
-    passed_topics = {
-        str(a["area"]): [(topic, _topic_title(topic)) for topic in by_id[str(a["area"])].topics]
-        for a in passed
-        if str(a.get("area")) in by_id
-    }
+    try:
+        attempt = recorded_attempt(opened, attempt_id, all_areas)
+    except UnknownAttempt as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
     labels = dict(BACKGROUND_CHOICES)
-    recommended = attempt.recommended_background
-    changed = [str(topic) for topic in recorded.get("changed_topics", [])]
+    chosen = [area.area for area in attempt.areas]
     return page(
         request,
         "assess_result.html",
         title="mlcamp: quiz result",
-        scores=[
-            AreaResult(str(a["area"]), int(a["correct"]), int(a["total"]), bool(a["passed"]))
-            for a in recorded.get("areas", [])
-            if isinstance(a, dict) and str(a.get("area")) in titles
-        ],
-        answers_kept=isinstance(kept, dict),
-        titles=titles,
-        passed_topics=passed_topics,
-        changed=[(topic, _topic_title(topic)) for topic in changed],
-        recommended=recommended,
-        recommended_label=labels.get(recommended, ""),
-        adopted=bool(recorded.get("adopted")),
+        scores=attempt.scores,
+        answers_kept=attempt.answers_kept,
+        titles={a.area: a.title for a in all_areas},
+        passed_topics={
+            area.area: [(topic, _topic_title(topic)) for topic in area.topics]
+            for area in attempt.passed_areas()
+        },
+        changed=[(topic, _topic_title(topic)) for topic in attempt.changed_topics],
+        recommended=attempt.recommended,
+        recommended_label=labels.get(attempt.recommended, ""),
+        adopted=attempt.adopted,
         has_plan=has_plan(opened),
-        unanswered=unanswered,
-        wrong=wrong,
+        unanswered=attempt.unanswered,
+        wrong=attempt.wrong,
         markdown=markdown_html,
         chosen=chosen if len(chosen) < len(all_areas) else [],
     )
