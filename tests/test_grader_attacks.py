@@ -76,6 +76,7 @@ def grade(grader: Grader, lab: Lab, code: str):  # type: ignore[no-untyped-def]
     report = grader.grade(lab, code, GradeOptions(performance=False))
     sandbox = grader.sandbox
     assert sandbox is not None
+    sandbox.settle()  # what the next submission waits for: the last one's cleanup
     zygote = sandbox._zygote_pid
     if zygote is not None:
         assert harness._descendants(zygote) == [], "the submission left processes behind"
@@ -311,3 +312,15 @@ def test_keyboard_interrupt_in_learner_code_is_an_error_not_a_grader_crash(
     report = grade(grader, lab, code)
     assert report.tests[0].status == "error"
     assert "KeyboardInterrupt" in report.tests[0].message
+
+
+def test_each_submission_draws_its_own_random_numbers(grader: Grader, lab: Lab) -> None:
+    # The zygote loads numpy.random once; every forked child must still start from fresh
+    # entropy, as a new interpreter would, not replay the zygote's stream.
+    code = GOOD_BODY.replace(
+        "def double(x):\n",
+        "def double(x):\n    print('draws', np.random.random())\n",
+    )
+    outputs = [grade(grader, lab, code).tests[0].output.split("\n")[0] for _ in range(3)]
+    assert all(line.startswith("draws") for line in outputs)
+    assert len(set(outputs)) == 3, outputs

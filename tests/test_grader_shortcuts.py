@@ -8,7 +8,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from mlcamp.grader.session import Learner, LocalChannel, Session
+from mlcamp.grader.session import Learner, LearnerMissing, LocalChannel, Session
+from mlcamp.labs.checking import LearnerError
 
 SOURCE = textwrap.dedent(
     """
@@ -38,6 +39,25 @@ SOURCE = textwrap.dedent(
     class Odd:
         def __getattribute__(self, name):
             return 7
+
+    class Shadowed:
+        def __init__(self):
+            self.__dict__["value_"] = "from the dictionary"
+            self.other_ = 1
+
+        @property
+        def value_(self):
+            return "from the property"
+
+    def another_model():
+        class Model:  # another class of the same name, without fit
+            pass
+
+        return Model()
+
+    class Broken:
+        def fit(self, X):
+            return self.never_set_  # an AttributeError inside the method
 
     def double(x):
         return 2 * x
@@ -86,10 +106,31 @@ def _requests(learner: Learner) -> int:
 
 def test_attributes_sent_along_are_read_without_a_request(learner: Learner) -> None:
     model = learner.Model(2.0).fit([[1.0, 2.0], [3.0, 4.0]])
+    model.predict([[0.0, 0.0]])  # returns an array: the model's attributes must be read again
     before = _requests(learner)
     assert np.array_equal(model.mean_, [4.0, 6.0])
     assert model.n_fits_ == 1 and model.label_ == "fitted" and model.scale == 2.0
     assert _requests(learner) == before + 1  # one read brought the others along
+
+
+def test_a_call_returning_an_object_brings_its_attributes_along(learner: Learner) -> None:
+    learner.Model().fit([[0.0, 0.0]])  # `fit` is known as a method of Model from now on
+    before = _requests(learner)
+    model = learner.Model(2.0)
+    assert model.scale == 2.0
+    assert _requests(learner) == before + 1  # the constructor's call alone
+    fitted = model.fit([[1.0, 2.0], [3.0, 4.0]])
+    assert np.array_equal(fitted.mean_, [4.0, 6.0]) and fitted.n_fits_ == 1
+    assert _requests(learner) == before + 2  # and the call of fit
+    fitted.fit([[0.0, 0.0], [2.0, 2.0]])
+    assert fitted.n_fits_ == 2 and np.array_equal(fitted.mean_, [2.0, 2.0])
+
+
+def test_a_property_hiding_an_instance_entry_is_never_sent_along(learner: Learner) -> None:
+    shadow = learner.Shadowed()
+    assert shadow.value_ == "from the property"  # Python reads the property, not the entry
+    assert shadow.other_ == 1
+    assert shadow.value_ == "from the property"
 
 
 def test_a_call_makes_every_attribute_fresh_again(learner: Learner) -> None:
@@ -122,6 +163,35 @@ def test_methods_are_called_by_name_as_python_would_look_them_up(learner: Learne
     assert _requests(learner) == before + 1  # the call alone
     model.patch()
     assert model.predict([[5.0]]) == "patched"  # the instance's own attribute now wins
+
+
+def test_a_method_read_once_is_called_by_name_on_every_object_of_its_class(
+    learner: Learner,
+) -> None:
+    learner.Model().fit([[1.0], [3.0]])
+    other = learner.Model(3.0)
+    before = _requests(learner)
+    other.fit([[1.0], [3.0]])
+    assert _requests(learner) == before + 1  # no read of `fit` first
+    assert np.array_equal(other.mean_, [6.0])
+
+
+def test_a_method_called_by_name_and_missing_is_still_reported_missing(learner: Learner) -> None:
+    learner.Model().fit([[1.0], [3.0]])
+    stranger = learner.another_model()
+    with pytest.raises(LearnerMissing, match="the Model object has no attribute 'fit'"):
+        stranger.fit([[1.0]])
+
+
+def test_an_attribute_error_inside_a_method_is_the_learner_s_exception(
+    learner: Learner,
+) -> None:
+    for _ in range(2):  # read then called; then called by name
+        with pytest.raises(LearnerError) as raised:
+            learner.Broken().fit([[1.0]])
+        assert type(raised.value) is LearnerError
+        assert raised.value.exception_type == "AttributeError"
+        assert "never_set_" in raised.value.message
 
 
 def test_module_functions_are_called_by_name_and_follow_rebinding(learner: Learner) -> None:

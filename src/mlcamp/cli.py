@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mlcamp.labs import Lab
     from mlcamp.planner.schedule import Plan
     from mlcamp.planner.service import Option, Standing
+    from mlcamp.practice.recorder import AttemptRecorder
     from mlcamp.store import Store
 
 app = typer.Typer(
@@ -321,43 +322,6 @@ def _store_or_exit() -> Store:
         raise typer.Exit(1) from exc
 
 
-class _StoreInBackground:
-    """Open the store in a thread, so its (slow) import overlaps with other work."""
-
-    def __init__(self) -> None:
-        import threading
-
-        self._store: Store | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._open, daemon=True)
-        self._thread.start()
-
-    def _open(self) -> None:
-        try:
-            from mlcamp.store import open_store
-
-            self._store = open_store()
-        except BaseException as error:  # re-raised in the caller's thread by result()
-            self._error = error
-            return
-        # Ready what recording the attempt needs (SQLAlchemy configures its mappers and compiles
-        # statements on first use) while the main thread mostly waits on the sandbox.
-        try:
-            from mlcamp.practice.service import warm_up
-
-            warm_up(self._store)
-        except Exception:  # the same calls run, and report their errors, when recording
-            pass
-
-    def result(self) -> Store:
-        """The open store, or the error opening it raised."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._store is not None
-        return self._store
-
-
 @app.command("labs")
 def labs_command(
     part: Annotated[
@@ -469,24 +433,94 @@ def check_command(
     ] = True,
 ) -> None:
     """Grade your implementation in the sandbox: exit 0 pass, 1 fail or error, 2 usage."""
-    from mlcamp.grader.sandbox import Sandbox, SandboxUnavailable
+    from mlcamp.grader.sandbox import SandboxUnavailable
 
     try:
-        sandbox = Sandbox()
-        sandbox.launch()  # the zygote boots while the grader's modules load
+        sandbox, recorder = _CHECK_HEAD_START.take()
     except SandboxUnavailable as exc:
         errors.print(f"{exc}", markup=False)
         raise typer.Exit(1) from exc
     try:
-        _check_with(sandbox, lab_id, file, as_json=as_json, speed=speed)
+        lab = _lab_or_exit(lab_id)
+        target = _file_to_grade(lab, file)
+        _check_with(sandbox, recorder, lab, target, as_json=as_json, speed=speed)
     finally:
+        recorder.stop()
         sandbox.close()
+
+
+class _CheckHeadStart:
+    """The sandbox's zygote and the attempt recorder of `mlcamp check`, started early.
+
+    Both boot on the second core while this process parses the command line and loads the
+    grader: :func:`main` starts them before Typer runs when the command is `check`. Whatever is
+    not taken by the command is stopped when :func:`main` ends.
+    """
+
+    def __init__(self) -> None:
+        self._started: tuple[Sandbox, AttemptRecorder] | None = None
+
+    def start(self) -> None:
+        """Launch the zygote, then fork the recorder (which must not inherit the sandbox's
+        pipes; it closes them). Problems are left for :meth:`take` to raise, in the command."""
+        try:
+            self._started = self._new()
+        except Exception:
+            self._started = None
+
+    @staticmethod
+    def _new() -> tuple[Sandbox, AttemptRecorder]:
+        from mlcamp.grader.sandbox import Sandbox
+        from mlcamp.practice.recorder import AttemptRecorder
+
+        sandbox = Sandbox()
+        sandbox.launch()  # the zygote boots while the grader's modules load
+        recorder = AttemptRecorder()
+        try:
+            recorder.start()  # the store opens in a forked process while the grading runs
+        except BaseException:
+            sandbox.close()
+            raise
+        return sandbox, recorder
+
+    def take(self) -> tuple[Sandbox, AttemptRecorder]:
+        """The early pair if there is one, else a new one; the caller closes both."""
+        started, self._started = self._started, None
+        return started if started is not None else self._new()
+
+    def stop(self) -> None:
+        """Stop what was started and not taken."""
+        started, self._started = self._started, None
+        if started is not None:
+            started[1].stop()
+            started[0].close()
+
+
+_CHECK_HEAD_START = _CheckHeadStart()
+
+
+def _file_to_grade(lab: Lab, file: Path | None) -> Path:
+    from mlcamp.practice import lab_workspace
+
+    target = file if file is not None else lab_workspace(lab) / lab.spec.file
+    if target.is_file():
+        return target
+    if file is None:
+        errors.print(
+            f"No file to grade at {target}. Run `mlcamp get {lab.id}` first, or pass the "
+            "file: mlcamp check LAB FILE",
+            markup=False,
+        )
+    else:
+        errors.print(f"No such file: {target}", markup=False)
+    raise typer.Exit(2)
 
 
 def _check_with(
     sandbox: Sandbox,
-    lab_id: str,
-    file: Path | None,
+    recorder: AttemptRecorder,
+    lab: Lab,
+    target: Path,
     *,
     as_json: bool,
     speed: bool,
@@ -494,25 +528,10 @@ def _check_with(
     from mlcamp.grader.render import render_report
     from mlcamp.grader.runner import Grader
     from mlcamp.grader.sandbox import SandboxUnavailable
-    from mlcamp.practice import check_file, lab_workspace, record_attempt
+    from mlcamp.practice import check_file
+    from mlcamp.practice.recorder import RecordingFailed
 
-    lab = _lab_or_exit(lab_id)
-    target = file if file is not None else lab_workspace(lab) / lab.spec.file
-    if not target.is_file():
-        if file is None:
-            errors.print(
-                f"No file to grade at {target}. Run `mlcamp get {lab.id}` first, or pass the "
-                "file: mlcamp check LAB FILE",
-                markup=False,
-            )
-        else:
-            errors.print(f"No such file: {target}", markup=False)
-        raise typer.Exit(2)
     try:
-        # The store (SQLAlchemy) loads on a thread while the submission is graded: the main
-        # thread mostly waits on the sandbox then, and the zygote boots on another core while
-        # the grader's own modules load above.
-        opening = _StoreInBackground()
         with errors.status(f"Grading {target.name} for {lab.id}..."):
             report, source = check_file(lab, target, grader=Grader(sandbox), performance=speed)
     except SandboxUnavailable as exc:
@@ -521,15 +540,7 @@ def _check_with(
     except OSError as exc:
         errors.print(f"Cannot read {target}: {exc.strerror or exc}", markup=False)
         raise typer.Exit(2) from exc
-    from mlcamp.store import StoreError
-
-    try:
-        with opening.result() as store:
-            record_attempt(store, lab, report, source)
-    except StoreError as exc:
-        errors.print(
-            f"Warning: this check was not recorded: {exc.message}", markup=False, highlight=False
-        )
+    recorder.submit(lab, report, source)  # recorded while the report is shown
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
@@ -538,6 +549,12 @@ def _check_with(
             console.print(f"Passed. The reference solution is open: mlcamp solution {lab.id}")
         else:
             console.print(f"Stuck? mlcamp hint {lab.id}", markup=False)
+    try:
+        recorder.wait()
+    except RecordingFailed as exc:
+        errors.print(
+            f"Warning: this check was not recorded: {exc.message}", markup=False, highlight=False
+        )
     raise typer.Exit(0 if report.passed else 1)
 
 
@@ -1034,4 +1051,10 @@ def import_command(
 
 def main() -> None:
     """Entry point of the `mlcamp` console script."""
-    app()
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["check"] and not {"--help", "-h"} & set(arguments):
+        _CHECK_HEAD_START.start()
+    try:
+        app()
+    finally:
+        _CHECK_HEAD_START.stop()

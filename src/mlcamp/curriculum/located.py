@@ -7,21 +7,18 @@ curriculum models.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from mlcamp.curriculum.content_root import default_content_root
 from mlcamp.curriculum.problems import ContentProblem
 from mlcamp.curriculum.yaml_source import Location, YamlDocument
 
+__all__ = ["Located", "default_content_root", "validate_model"]
+
 ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-def default_content_root() -> Path:
-    """Return the folder of the content shipped inside the mlcamp package."""
-    return Path(str(importlib_resources.files("mlcamp") / "content"))
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlcamp.curriculum.located import default_content_root
+from mlcamp.curriculum.content_root import default_content_root
 from mlcamp.curriculum.problems import ContentProblem
 from mlcamp.curriculum.yaml_source import read_front_matter_file
 

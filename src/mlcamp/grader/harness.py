@@ -23,6 +23,7 @@ import linecache
 import math
 import os
 import re
+import select
 import signal
 import socket
 import struct
@@ -399,7 +400,7 @@ class Executor:
                     method = plain is not None and _is_plain_method(target, plain, name)
                 value = getattr(target, name)
                 reply, reply_blobs = self._reply(
-                    value, 0.0, pure=pure, siblings=plain if pure else None
+                    value, 0.0, pure=pure, siblings=(target, plain) if pure and plain else None
                 )
                 if method and reply.get("ok"):
                     reply["method"] = True  # the grader may call it by name from now on
@@ -408,11 +409,18 @@ class Executor:
                 via = request.get("via")
                 if isinstance(via, dict):  # called by name: looked up now, as Python would
                     owner = self.module if via.get("id") is None else self.objects[int(via["id"])]
-                    function = getattr(owner, str(via["name"]))
+                    try:
+                        function = getattr(owner, str(via["name"]))
+                    except AttributeError as error:  # the grader reports the name as missing
+                        reply = self._exception(error)
+                        reply["error"]["lookup"] = True
+                        return reply, []
                 else:
                     function = self.objects[int(request["id"])]
                 value, seconds = self._timed_calls(function, request, blobs)
-                return self._reply(value, seconds, discard=bool(request.get("discard")))
+                return self._reply(
+                    value, seconds, discard=bool(request.get("discard")), returned_object=True
+                )
             if op == "ping":
                 return {"ok": True, "value": {"t": "none"}}, []
             return {"ok": False, "error": {"kind": "protocol", "message": f"unknown op {op}"}}, []
@@ -460,7 +468,8 @@ class Executor:
         *,
         discard: bool = False,
         pure: bool = False,
-        siblings: dict[str, Any] | None = None,
+        siblings: tuple[Any, dict[str, Any]] | None = None,
+        returned_object: bool = False,
     ) -> tuple[dict[str, Any], list[bytes]]:
         encoder = Encoder(self.register, discard_arrays=discard)
         try:
@@ -472,7 +481,14 @@ class Executor:
             # Read without running any code: the grader may keep it, and the object's other
             # plain data attributes sent along, until it sends its next call.
             reply["pure"] = True
-            reply["siblings"] = _encode_siblings(encoder, siblings or {})
+            reply["siblings"] = _encode_siblings(encoder, *siblings) if siblings else {}
+        elif returned_object and not discard and tree.get("t") == "object":
+            # A call that returned an object (a constructor, `fit` returning self): its plain
+            # data attributes come along, as they are now that the call has ended.
+            plain = _plain_attributes(value)
+            if plain:
+                reply["siblings"] = _encode_siblings(encoder, value, plain)
+                reply["siblings_of"] = tree["id"]
         if self.forbidden_used:
             reply["forbidden"] = list(self.forbidden_used)
         return reply, encoder.blobs
@@ -607,9 +623,10 @@ def _is_module_callable(module: Any, name: str) -> bool:
     return type(value) is types.FunctionType or isinstance(value, type)
 
 
-def _encode_siblings(encoder: Encoder, instance: dict[str, Any]) -> dict[str, Any]:
-    """The object's other plain data attributes (NumPy arrays and scalars, Python scalars), as
-    long as they are small: encoding them runs none of the learner's code."""
+def _encode_siblings(encoder: Encoder, target: Any, instance: dict[str, Any]) -> dict[str, Any]:
+    """The object's plain data attributes (NumPy arrays and scalars, Python scalars: entries of
+    its instance dictionary that no descriptor of its class hides), as long as they are small:
+    encoding them runs none of the learner's code."""
     import numpy as np
 
     found: dict[str, Any] = {}
@@ -617,6 +634,8 @@ def _encode_siblings(encoder: Encoder, instance: dict[str, Any]) -> dict[str, An
     for key, value in list(instance.items())[: SIBLINGS_MAX * 4]:
         if len(found) >= SIBLINGS_MAX or type(key) is not str or key.startswith("__"):
             continue
+        if not _is_plain_attribute(target, instance, key):
+            continue  # a property of the same name wins over the dictionary's entry
         kind = type(value)
         if kind is np.ndarray:
             if value.dtype.hasobject or value.nbytes > SIBLING_ARRAY_BYTES:
@@ -893,6 +912,7 @@ def _child_main(fds: list[int], config: dict[str, Any], control: socket.socket) 
             os.close(fd)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        _fresh_random_state()
         scratch = tempfile.mkdtemp(prefix="submission-", dir=config.get("scratch", "/tmp"))
         if os.getuid() == 0 and config.get("drop_uid") is not None:
             uid = int(config["drop_uid"])
@@ -941,12 +961,29 @@ def _child_main(fds: list[int], config: dict[str, Any], control: socket.socket) 
     os._exit(0)
 
 
+def _fresh_random_state() -> None:
+    """Give this child its own unseeded NumPy global generator, as a new interpreter would have
+    (children of one zygote share its memory; Python's `random` reseeds itself after a fork)."""
+    numpy_random = sys.modules.get("numpy.random")
+    if numpy_random is not None:
+        numpy_random.seed()
+
+
 def zygote_main(control_fd: int, config: dict[str, Any]) -> None:
     """Preload NumPy, then fork one child per request on the control socket (never returns)."""
     for path in config.get("sys_path", []):
         if path not in sys.path:
             sys.path.insert(0, path)
-    import numpy  # noqa: F401 - preloaded once, shared by every child
+    import resource  # noqa: F401
+    import shutil  # noqa: F401
+    import tempfile  # noqa: F401
+
+    import numpy
+
+    # Loaded on first use otherwise, in every child: np.random by most labs, numpy.ma by
+    # np.unique, the rest by each child's set-up.
+    import numpy.ma
+    import numpy.random  # noqa: F401
 
     _prctl(_PR_SET_CHILD_SUBREAPER, 1)
     _prctl(_PR_SET_DUMPABLE, 0)
@@ -985,6 +1022,7 @@ def zygote_main(control_fd: int, config: dict[str, Any]) -> None:
 
 def _wait_for(pid: int, seconds: float = 0.05) -> int | None:
     """The exit status of a child that has ended or is ending; None if it is still running."""
+    _sleep_until_exit(pid, seconds)
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -996,6 +1034,21 @@ def _wait_for(pid: int, seconds: float = 0.05) -> int | None:
         if time.monotonic() >= deadline:
             return None
         time.sleep(0.002)
+
+
+def _sleep_until_exit(pid: int, seconds: float) -> None:
+    """Sleep until the process `pid` exits (woken at that moment, through a pidfd on Linux),
+    or `seconds` have passed; without pidfds, return at once (the caller polls)."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return
+    try:
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
+        poller.poll(seconds * 1000)
+    finally:
+        os.close(pidfd)
 
 
 def _clear_scratch(folder: str) -> None:

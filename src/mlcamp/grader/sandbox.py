@@ -94,6 +94,23 @@ def isolation() -> Isolation:
     return result
 
 
+BWRAP_WORKS = "bubblewrap sandbox works (no network, private file system)"
+
+
+def _expected_isolation() -> tuple[Isolation, bool]:
+    """The isolation to try first, and whether it is already known to work.
+
+    Where bubblewrap is installed, the zygote's own start is the test: the separate probe (a
+    sandboxed interpreter started only to print "ok") runs only if that start fails.
+    """
+    wanted = os.environ.get("MLCAMP_SANDBOX", "auto").strip().lower()
+    if wanted == "fallback" or _probe_bwrap.cache_info().currsize:
+        return isolation(), True
+    if sys.platform.startswith("linux") and shutil.which("bwrap") is not None:
+        return Isolation("bwrap", BWRAP_WORKS), False
+    return isolation(), True
+
+
 @lru_cache(maxsize=1)
 def _probe_bwrap() -> Isolation:
     if not sys.platform.startswith("linux"):
@@ -115,7 +132,7 @@ def _probe_bwrap() -> Isolation:
             f"bubblewrap cannot create a sandbox here ({detail}); on Ubuntu 24.04 AppArmor "
             "blocks unprivileged user namespaces: see docs/labs.md",
         )
-    return Isolation("bwrap", "bubblewrap sandbox works (no network, private file system)")
+    return Isolation("bwrap", BWRAP_WORKS)
 
 
 def _python_executable() -> str:
@@ -253,13 +270,17 @@ class Sandbox:
     """A zygote in the sandbox; forks one `Submission` at a time."""
 
     def __init__(self, mode: IsolationMode | None = None) -> None:
-        self.isolation = isolation() if mode is None else Isolation(mode, "chosen by the caller")
+        if mode is None:
+            self.isolation, self._isolation_known = _expected_isolation()
+        else:
+            self.isolation, self._isolation_known = Isolation(mode, "chosen by the caller"), True
         self.mode: IsolationMode = self.isolation.mode
         self._process: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
         self._zygote_pid: int | None = None
         self._init_pid: int | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._cleanup_pending = False
         self.starts = 0
 
     # lifecycle ---------------------------------------------------------------------------------
@@ -274,7 +295,20 @@ class Sandbox:
             return
         if self._process is None or self._process.poll() is not None:
             self.launch()
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except SandboxUnavailable:
+            if self._isolation_known:
+                raise
+            # bubblewrap did not start: the probe says why, and whether to fall back.
+            self._isolation_known = True
+            found = isolation()
+            if found.mode == self.mode:
+                raise
+            self.isolation, self.mode = found, found.mode
+            self.launch()
+            self._wait_ready()
+        self._isolation_known = True
 
     def launch(self) -> None:
         """Start the zygote process without waiting for it (it boots while the caller works)."""
@@ -387,6 +421,7 @@ class Sandbox:
         self._zygote_pid = None
         self._init_pid = None
         self._scratch = None
+        self._cleanup_pending = False
 
     def __enter__(self) -> Sandbox:
         self.start()
@@ -400,6 +435,7 @@ class Sandbox:
     def submit(self, limits: Limits) -> Submission:
         """Fork a fresh child for one submission (restarting the zygote if it died)."""
         for attempt in range(2):
+            self.settle()
             self.start()
             try:
                 return self._fork(limits)
@@ -411,6 +447,9 @@ class Sandbox:
 
     def _fork(self, limits: Limits) -> Submission:
         assert self._control is not None
+        self.settle()
+        if self._control is None:  # the last cleanup failed: the sandbox was stopped
+            raise OSError("the sandbox stopped after the last submission")
         request_r, request_w = os.pipe()
         response_r, response_w = os.pipe()
         output_r, output_w = os.pipe()
@@ -442,35 +481,53 @@ class Sandbox:
             return False
         return harness.count_descendants(self._zygote_pid, limit) > limit
 
-    def finish(self, submission: Submission, *, kill: bool) -> int | None:
+    def finish(self, submission: Submission, *, kill: bool, wait: bool = True) -> int | None:
         """End a submission: close its pipes, kill whatever it left running, clear scratch.
 
-        Returns the child's wait status when the zygote could report it.
+        Returns the child's wait status when the zygote could report it. With `wait=False`
+        (a submission that ended normally), the zygote cleans up while the caller goes on: the
+        next submission, or :meth:`settle`, waits for the zygote's answer and checks that
+        nothing survived before anything else runs in the sandbox.
         """
         submission.close_pipes()
+        self.settle()
         if kill and self._init_pid is not None:
             self._stop_process()  # the whole namespace goes; the next submission restarts it
             return None
         if kill and self._zygote_pid is not None:
             harness.kill_descendants(self._zygote_pid)
-        status: int | None = None
         control = self._control
         if control is None:
             return None
         try:
             control.settimeout(2)
             control.send(json.dumps({"op": "cleanup"}).encode())
+        except OSError:
+            self._stop_process()
+            return None
+        self._cleanup_pending = True
+        return self.settle() if wait else None
+
+    def settle(self) -> int | None:
+        """Wait for the zygote's answer to the last cleanup, if it is still to come, and restart
+        the sandbox if anything of the last submission survived it; the child's wait status."""
+        if not self._cleanup_pending:
+            return None
+        self._cleanup_pending = False
+        control = self._control
+        if control is None:
+            return None
+        try:
+            control.settimeout(2)
             reply = json.loads(control.recv(4096) or b"{}")
-            status = reply.get("status")
-            if not isinstance(status, int):
-                status = None
         except (OSError, ValueError):
             self._stop_process()
             return None
+        status = reply.get("status")
         if self._zygote_pid is not None and harness._descendants(self._zygote_pid):
             # Something survived the zygote's cleanup: trust nothing and restart the sandbox.
             self._stop_process()
-        return status
+        return status if isinstance(status, int) else None
 
 
 PIPE_BYTES = 1024 * 1024
@@ -703,7 +760,7 @@ class Submission:
         if self.request_w is None and self.response_r is None:
             return
         if self.ended is None:
-            self.sandbox.finish(self, kill=False)
+            self.sandbox.finish(self, kill=False, wait=False)
 
 
 def describe_exit(status: int | None, limits: Limits) -> tuple[str, str]:

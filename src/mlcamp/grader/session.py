@@ -4,11 +4,15 @@
 each attribute access and call becomes a request, the values come back decoded (arrays, numbers,
 strings, lists, dicts) or as proxies of objects that stay in the sandbox.
 
-One shortcut: when reading an attribute of an object runs no code of the learner's (it is a
-plain entry of the object's `__dict__`), the sandbox sends the object's other small plain data
-attributes along, and reading one of them is answered here, until the next request that may run
-the learner's code (any call; any read that ran code). A fitted estimator's `labels_`,
-`cluster_centers_` and `inertia_` then cost one round trip, not three.
+Two shortcuts. When reading an attribute of an object runs no code of the learner's (it is a
+plain entry of the object's `__dict__`), and when a call returns an object (a constructor, a
+`fit` returning self), the sandbox sends that object's small plain data attributes along, and
+reading one of them is answered here, until the next request that may run the learner's code
+(any call; any read that ran code). A fitted estimator's `labels_`, `cluster_centers_` and
+`inertia_` then cost no round trip after `fit`. And once reading a
+name showed a plain function of the object's class (or a function or class of the module),
+`obj.name(...)` on any object of that class is one request: the sandbox looks the name up when
+it calls, as Python does, and a name that is not there is reported as missing all the same.
 """
 
 from __future__ import annotations
@@ -78,10 +82,16 @@ class Session:
         # Plain data attributes of sandboxed objects, as the sandbox sent them along with another
         # attribute of the same object; valid until the next request that may run code there.
         self._known: dict[int, dict[str, Any]] = {}
-        # (object, name) pairs that were methods of the object's class: called by name directly.
-        self._methods: set[tuple[int | None, str]] = set()
+        # (class name, name) pairs read as methods of that class ((None, name) for the module's
+        # functions and classes): called by name directly from then on.
+        self._methods: set[tuple[str | None, str]] = set()
 
-    def _send(self, header: dict[str, Any], blobs: list[bytes]) -> Any:
+    def _send(
+        self,
+        header: dict[str, Any],
+        blobs: list[bytes],
+        method_key: tuple[str | None, str] | None = None,
+    ) -> Any:
         self.requests += 1
         if header.get("op") != "get":
             self._known.clear()  # a call may run the learner's code, which may change anything
@@ -101,6 +111,7 @@ class Session:
                 message,
                 exception_type=str(error.get("type", ""))[:200],
                 exception_text=str(error.get("text", ""))[:1000],
+                name="lookup" if error.get("lookup") is True else "",
             )
         if self.forbidden:
             raise ForbiddenUse(
@@ -114,18 +125,20 @@ class Session:
             value = decode_value(reply.get("value"), reply_blobs, self._handle)
             if reply.get("pure") is not True:
                 self._known.clear()  # reading it ran code of the learner's (a property, say)
+                if header.get("op") == "call":  # what the returned object holds, as it ended
+                    self._remember_siblings(
+                        reply.get("siblings_of"), reply.get("siblings"), reply_blobs
+                    )
             elif header.get("op") == "get":
-                self._remember_siblings(header, reply.get("siblings"), reply_blobs)
-            target = header.get("id")
-            if reply.get("method") is True and (target is None or isinstance(target, int)):
-                self._methods.add((target, str(header.get("name"))))
+                self._remember_siblings(header.get("id"), reply.get("siblings"), reply_blobs)
+            if reply.get("method") is True and method_key is not None:
+                self._methods.add(method_key)
             return value
         except ProtocolError as error:
             raise LearnerError("bad_result", f"the result could not be read: {error}") from error
 
-    def _remember_siblings(self, header: dict[str, Any], siblings: Any, blobs: list[bytes]) -> None:
-        target = header.get("id")
-        if not isinstance(target, int) or not isinstance(siblings, dict):
+    def _remember_siblings(self, target: Any, siblings: Any, blobs: list[bytes]) -> None:
+        if type(target) is not int or not isinstance(siblings, dict):
             return
         known: dict[str, Any] = {}
         for name, tree in list(siblings.items())[:256]:
@@ -154,19 +167,21 @@ class Session:
         encoded_kwargs = {key: encoder.encode(value) for key, value in kwargs.items()}
         return encoded_args, encoded_kwargs, encoder.blobs
 
-    def get(self, target: int | None, name: str, owner: str) -> Any:
-        """Fetch an attribute of the module (target None) or of a sandboxed object."""
+    def get(self, target: int | None, name: str, owner: str, kind: str | None = None) -> Any:
+        """Fetch an attribute of the module (target None) or of a sandboxed object of class
+        `kind`."""
         known, value = self._known_attribute(target, name)
         if known:
             return value
-        if (target, name) in self._methods:
+        if (kind if target is not None else None, name) in self._methods:
             return RemoteMethod(self, target, name, owner)
-        return self.fetch(target, name, owner)
+        return self.fetch(target, name, owner, kind)
 
-    def fetch(self, target: int | None, name: str, owner: str) -> Any:
+    def fetch(self, target: int | None, name: str, owner: str, kind: str | None = None) -> Any:
         """Fetch an attribute with a request (no shortcut)."""
+        method_key = (None, name) if target is None else (kind, name) if kind else None
         try:
-            return self._send({"op": "get", "id": target, "name": name}, [])
+            return self._send({"op": "get", "id": target, "name": name}, [], method_key)
         except LearnerError as error:
             if error.exception_type == "AttributeError":
                 raise LearnerMissing(
@@ -181,8 +196,10 @@ class Session:
         kwargs: dict[str, Any],
         *,
         method: str | None = None,
+        owner: str = "",
     ) -> Any:
-        """Call a sandboxed callable (or, with `method`, that method of the object `target`)."""
+        """Call a sandboxed callable (or, with `method`, that method of the object `target`,
+        which `owner` names in the message if it has no such attribute)."""
         encoded_args, encoded_kwargs, blobs = self.encode_arguments(args, kwargs)
         request: dict[str, Any] = {"op": "call", "args": encoded_args, "kwargs": encoded_kwargs}
         if method is None:
@@ -193,7 +210,14 @@ class Session:
             request["discard"] = True
         if self.repeat_runs > 1:
             request["repeat"] = {"runs": self.repeat_runs, "enough": self.enough_seconds}
-        return self._send(request, blobs)
+        try:
+            return self._send(request, blobs)
+        except LearnerError as error:
+            if method is not None and error.name == "lookup":
+                raise LearnerMissing(
+                    "missing", f"{owner} has no attribute '{method}'", name=method
+                ) from error
+            raise
 
 
 class RemoteObject(Handle):
@@ -207,7 +231,9 @@ class RemoteObject(Handle):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self._session.get(self.handle_id, name, f"the {self.type_name} object")
+        return self._session.get(
+            self.handle_id, name, f"the {self.type_name} object", self.type_name
+        )
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("sandboxed objects are read-only from the checks")
@@ -248,7 +274,7 @@ class RemoteMethod(RemoteCallable):
         object.__setattr__(self, "type_name", "method")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._session.call(self._target, args, kwargs, method=self._name)
+        return self._session.call(self._target, args, kwargs, method=self._name, owner=self._owner)
 
     def _resolve(self) -> RemoteObject:
         if self._resolved is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,13 +11,15 @@ from mlcamp.grader.report import Report
 from mlcamp.grader.runner import GradeOptions, Grader
 from mlcamp.labs.registry import Lab
 from mlcamp.paths import mlcamp_home
-from mlcamp.planner.progress import FINISHED_STATES
+from mlcamp.practice.evidence import (
+    GradedAttempt,
+    complete_topics,
+    learner_id,
+    record_graded,
+)
 
 if TYPE_CHECKING:
     from mlcamp.store import Store
-
-LEARNER = "me"
-"""The local learner's name in the single-user store."""
 
 
 class SolutionLocked(Exception):
@@ -59,10 +60,6 @@ def oracle_cache_dir() -> Path:
     return mlcamp_home() / "cache" / "oracle"
 
 
-def _learner_id(store: Store) -> int:
-    return store.get_or_create_learner(LEARNER).id
-
-
 def check_source(
     lab: Lab,
     source: str,
@@ -91,78 +88,19 @@ def check_file(
 
 
 def record_attempt(store: Store, lab: Lab, report: Report, source: str) -> None:
-    """Record a grading as evidence (status, score, the whole report, the code's digest)."""
-    store.record_lab_attempt(
-        _learner_id(store),
-        lab.id,
-        report.status,
-        report.score,
-        report.model_dump_json(),
-        code_sha256=hashlib.sha256(source.encode()).hexdigest(),
-    )
-    if report.passed:
-        complete_lab_topics(store, lab)
-
-
-def warm_up(store: Store) -> None:
-    """Read what :func:`record_attempt` reads, so that its first use in a process is fast."""
-    learner = _learner_id(store)
-    store.lab_attempts(learner)
-    store.topic_statuses(learner)
+    """Record a grading as evidence (status, score, the whole report, the code's digest); a pass
+    completes the lab's topics whose labs are all passed."""
+    record_graded(store, GradedAttempt.of(lab, report, source))
 
 
 def complete_lab_topics(store: Store, lab: Lab) -> list[str]:
-    """After a pass: each topic the lab serves whose labs are now all passed becomes done, with
-    the lab as evidence (a topic already done, skipped or placed out is left as it is)."""
-    learner = _learner_id(store)
-    statuses = store.topic_statuses(learner)
-
-    def finished(topic_id: str) -> bool:
-        current = statuses.get(topic_id)
-        return current is not None and current.state in FINISHED_STATES
-
-    open_topics = [topic_id for topic_id in lab.spec.topics if not finished(topic_id)]
-    if not open_topics:
-        return []
-    from mlcamp.review.service import introduce_topic_cards
-
-    labs_of = _labs_of_topics(open_topics)
-    passed = {a.lab_id for a in store.lab_attempts(learner) if a.status == "pass"}
-    completed = []
-    for topic_id, labs in labs_of.items():
-        if finished(topic_id) or not set(labs) <= passed:
-            continue
-        store.set_topic_status(
-            learner, topic_id, "done", evidence="lab-passed", evidence_ref=lab.id
-        )
-        introduce_topic_cards(store, topic_id)
-        completed.append(topic_id)
-    return completed
-
-
-def _labs_of_topics(topic_ids: list[str]) -> dict[str, list[str]]:
-    """Each topic's labs by current topic id (topics no longer in the path are left out)."""
-    from mlcamp.curriculum.topic_files import topic_labs
-
-    quick = topic_labs(topic_ids)  # a few files instead of the whole path, when it can
-    if quick is not None:
-        return quick
-    from mlcamp.curriculum import shipped_curriculum
-
-    curriculum = shipped_curriculum()
-    found: dict[str, list[str]] = {}
-    for topic_id in topic_ids:
-        try:
-            topic = curriculum.topic(topic_id)
-        except KeyError:
-            continue
-        found[topic.id] = list(topic.labs)
-    return found
+    """After a pass: each topic the lab serves whose labs are now all passed becomes done."""
+    return complete_topics(store, lab.id, lab.spec.topics)
 
 
 def lab_progress(store: Store, labs: list[Lab]) -> dict[str, LabProgress]:
     """Each lab's attempts, best score, pass, hints and solution views for the local learner."""
-    learner = _learner_id(store)
+    learner = learner_id(store)
     attempts = store.lab_attempts(learner)
     events = store.lab_events(learner)
     progress: dict[str, LabProgress] = {}
@@ -183,7 +121,7 @@ def lab_progress(store: Store, labs: list[Lab]) -> dict[str, LabProgress]:
 def next_hint(lab: Lab, store: Store) -> HintView:
     """The next hint not yet seen (the last one again once all are seen); the view is recorded."""
     hints = lab.hints
-    learner = _learner_id(store)
+    learner = learner_id(store)
     seen = {e.detail for e in store.lab_events(learner, lab.id, "hint")}
     number = next((n for n in range(1, len(hints) + 1) if str(n) not in seen), len(hints))
     repeated = str(number) in seen
@@ -193,7 +131,7 @@ def next_hint(lab: Lab, store: Store) -> HintView:
 
 def show_solution(lab: Lab, store: Store, *, force: bool) -> str:
     """The reference solution, after a pass or when forced; the view is recorded as such."""
-    learner = _learner_id(store)
+    learner = learner_id(store)
     passed = any(a.status == "pass" for a in store.lab_attempts(learner, lab.id))
     if not passed and not force:
         raise SolutionLocked(

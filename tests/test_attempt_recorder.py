@@ -1,0 +1,160 @@
+"""`mlcamp check` records its attempt from a forked process that opened the store meanwhile:
+nothing is lost, failures say why, and nothing is left running."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mlcamp.grader.report import Report
+from mlcamp.labs import get_lab
+from mlcamp.practice.evidence import GradedAttempt
+from mlcamp.practice.recorder import AttemptRecorder, RecordingFailed, _Writes
+from mlcamp.store import open_store
+
+LAB = "pairwise-distances"
+
+
+def _attempts() -> list[tuple[str, float]]:
+    with open_store() as store:
+        learner = store.get_or_create_learner("me").id
+        return [(a.status, a.score) for a in store.lab_attempts(learner, LAB)]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_the_forked_recorder_records_the_attempt(isolated_home: Path) -> None:
+    recorder = AttemptRecorder()
+    recorder.start()
+    assert recorder.forked
+    pid = recorder._pid
+    assert pid is not None
+    recorder.submit(get_lab(LAB), Report(lab=LAB, status="fail", score=0.25), "x = 1\n")
+    recorder.wait()
+    assert _attempts() == [("fail", 0.25)]
+    assert _gone(pid)
+
+
+def test_stopping_before_submitting_records_nothing_and_leaves_nothing(
+    isolated_home: Path,
+) -> None:
+    with AttemptRecorder() as recorder:
+        pid = recorder._pid
+        assert pid is not None
+    assert _gone(pid)
+    assert _attempts() == []
+
+
+def test_a_broken_database_is_reported_with_the_store_message(isolated_home: Path) -> None:
+    (isolated_home / "mlcamp.db").write_bytes(b"not a database at all" * 200)
+    recorder = AttemptRecorder()
+    recorder.start()
+    recorder.submit(get_lab(LAB), Report(lab=LAB, status="pass", score=1.0), "x = 1\n")
+    with pytest.raises(RecordingFailed) as failure:
+        recorder.wait()
+    assert failure.value.store_problem
+    assert "mlcamp.db" in failure.value.message or "database" in failure.value.message
+
+
+def test_with_other_threads_running_it_records_in_this_process(isolated_home: Path) -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        recorder = AttemptRecorder()
+        recorder.start()
+        assert not recorder.forked  # forking next to another thread is not safe
+        recorder.record(get_lab(LAB), Report(lab=LAB, status="pass", score=1.0), "x = 1\n")
+    finally:
+        release.set()
+        other.join()
+    assert _attempts() == [("pass", 1.0)]
+
+
+def test_a_stop_during_a_write_waits_for_the_write_to_end(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        try:
+            writes = _Writes()
+            signal.signal(signal.SIGTERM, writes.stop)
+            with writes.guarded():
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.05)
+                marker.write_text("the write ended")
+            marker.write_text("went on after the stop")
+        finally:
+            os._exit(3)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert marker.read_text() == "the write ended"
+
+
+@given(
+    status=st.sampled_from(["pass", "fail", "error"]),
+    score=st.floats(0, 1),
+    topics=st.lists(st.text(min_size=1, max_size=20), max_size=4),
+    report=st.text(max_size=200),
+)
+def test_a_graded_attempt_crosses_the_pipe_unchanged(
+    status: str, score: float, topics: list[str], report: str
+) -> None:
+    import json
+
+    attempt = GradedAttempt(LAB, tuple(topics), status, score, status == "pass", report, "a" * 64)
+    assert GradedAttempt.from_json(json.loads(json.dumps(attempt.to_json()))) == attempt
+
+
+def _processes_with(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            environment = Path(f"/proc/{entry}/environ").read_bytes()
+        except OSError:
+            continue
+        if marker.encode() in environment:
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_command_records_and_leaves_no_process_behind(
+    isolated_home: Path, tmp_path: Path
+) -> None:
+    marker = f"mlcamp-test-{uuid.uuid4().hex}"
+    environment = {**os.environ, "MLCAMP_TEST_MARKER": marker}
+    file = tmp_path / "mine.py"
+    file.write_text(get_lab(LAB).reference)
+    command = [sys.executable, "-m", "mlcamp", "check"]
+    passed = subprocess.run(
+        [*command, LAB, str(file), "--no-speed"], env=environment, capture_output=True, text=True
+    )
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "not recorded" not in passed.stderr
+    assert _attempts() == [("pass", 1.0)]
+    for wrong in ([*command, "no-such-lab"], [*command, LAB, str(tmp_path / "none.py")]):
+        # Output to a file, not a pipe: `run` returns when the command ends, not when the
+        # last process holding its output does.
+        with (tmp_path / "output").open("w") as output:
+            result = subprocess.run(wrong, env=environment, stdout=output, stderr=output)
+        assert result.returncode == 2, (tmp_path / "output").read_text()
+        assert _processes_with(marker) == []
+    assert _attempts() == [("pass", 1.0)]
