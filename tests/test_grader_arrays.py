@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from mlcamp.grader.harness import ProtocolError, array_to_bytes, bytes_to_array
+from mlcamp.grader.harness import (
+    _LENGTH,
+    FrameReader,
+    ProtocolError,
+    array_to_bytes,
+    bytes_to_array,
+    encode_message,
+)
 
 DTYPES = st.sampled_from(["<f8", "<f4", ">f8", "<i8", "<i4", "|u1", "|b1", "<c16", "<U3", "<m8[s]"])
 
@@ -60,3 +67,61 @@ def _npy(header: str, body: bytes = b"") -> bytes:
 def test_malformed_arrays_are_protocol_errors(raw: bytes) -> None:
     with pytest.raises(ProtocolError):
         bytes_to_array(raw)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), dtype=DTYPES, order=st.sampled_from(["C", "F", "strided"]))
+def test_arrays_are_written_as_np_save_writes_them(
+    data: st.DataObject, dtype: str, order: str
+) -> None:
+    array = data.draw(hnp.arrays(np.dtype(dtype), hnp.array_shapes(min_dims=0, max_side=6)))
+    if order == "F":
+        array = np.asfortranarray(array)
+    elif order == "strided" and array.ndim:
+        array = array[::2]
+    saved = io.BytesIO()
+    np.save(saved, array, allow_pickle=False)
+    assert array_to_bytes(array) == saved.getvalue()
+
+
+MESSAGES = st.lists(
+    st.tuples(
+        st.dictionaries(st.sampled_from(["op", "id", "name", "v"]), st.integers() | st.text()),
+        st.lists(st.binary(max_size=300), max_size=4),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(messages=MESSAGES, cuts=st.lists(st.integers(min_value=1, max_value=97), max_size=40))
+def test_messages_come_out_whole_however_the_bytes_were_cut(
+    messages: list[tuple[dict[str, object], list[bytes]]], cuts: list[int]
+) -> None:
+    stream = b"".join(encode_message(header, blobs) for header, blobs in messages)
+    reader = FrameReader()
+    taken = []
+    position = 0
+    for size in [*cuts, len(stream)]:
+        reader.feed(stream[position : position + size])
+        position += size
+        while (message := reader.take()) is not None:
+            taken.append(message)
+    assert [(h, b) for h, b in taken] == [
+        ({**header, "blobs": len(blobs)}, blobs) for header, blobs in messages
+    ]
+
+
+def test_frames_over_the_limit_and_bad_headers_are_protocol_errors() -> None:
+    reader = FrameReader(max_bytes=100)
+    reader.feed(_LENGTH.pack(101))
+    with pytest.raises(ProtocolError, match="over the limit"):
+        reader.take()
+    with pytest.raises(ProtocolError, match="larger than"):
+        FrameReader(max_bytes=100).feed(b"x" * 200)
+    for header in (b"not json", b"[1, 2]", b'{"blobs": -1}', b'{"blobs": "2"}'):
+        reader = FrameReader()
+        reader.feed(_LENGTH.pack(len(header)) + header)
+        with pytest.raises(ProtocolError, match="bad header"):
+            reader.take()

@@ -16,6 +16,7 @@ returns: it decodes with size and depth limits and compares in its own process.
 from __future__ import annotations
 
 import builtins
+import collections
 import contextlib
 import io
 import json
@@ -59,45 +60,83 @@ def encode_message(header: dict[str, Any], blobs: list[bytes]) -> bytes:
 
 
 class FrameReader:
-    """Incremental parser: feed bytes, take complete messages (header, blobs) out."""
+    """Incremental parser: feed bytes, take complete messages (header, blobs) out.
+
+    The bytes fed are kept as they came (a list of chunks) and each frame is cut out once when
+    it is complete: a large array crosses with one copy here, not one per read.
+    """
 
     def __init__(self, max_bytes: int = MAX_FRAME) -> None:
-        self.buffer = bytearray()
         self.max_bytes = max_bytes
+        self._chunks: collections.deque[bytes] = collections.deque()
+        self._offset = 0  # bytes of the first chunk already taken
+        self._size = 0  # bytes fed and not yet taken
+        self._frame_length: int | None = None
+        self._frames: list[bytes] = []
+        self._header: dict[str, Any] | None = None
 
     def feed(self, data: bytes) -> None:
         """Append bytes read from the stream."""
-        self.buffer += data
-        if len(self.buffer) > self.max_bytes + 64:
+        if not data:
+            return
+        self._chunks.append(bytes(data))
+        self._size += len(data)
+        if self._size > self.max_bytes + 64:
             raise ProtocolError(f"message larger than {self.max_bytes} bytes")
 
     def take(self) -> tuple[dict[str, Any], list[bytes]] | None:
         """Return the next complete message, or None if more bytes are needed."""
-        frames: list[bytes] = []
-        offset = 0
-        needed = 1
-        while len(frames) < needed:
-            if len(self.buffer) - offset < 4:
+        while True:
+            header = self._header
+            if header is not None and len(self._frames) == 1 + header["blobs"]:
+                blobs = self._frames[1:]
+                self._header, self._frames = None, []
+                return header, blobs
+            if self._frame_length is None:
+                if self._size < 4:
+                    return None
+                (length,) = _LENGTH.unpack(self._cut(4))
+                if length > self.max_bytes:
+                    raise ProtocolError(f"frame of {length} bytes is over the limit")
+                self._frame_length = length
+            if self._size < self._frame_length:
                 return None
-            (length,) = _LENGTH.unpack_from(self.buffer, offset)
-            if length > self.max_bytes:
-                raise ProtocolError(f"frame of {length} bytes is over the limit")
-            if len(self.buffer) - offset - 4 < length:
-                return None
-            frames.append(bytes(self.buffer[offset + 4 : offset + 4 + length]))
-            offset += 4 + length
-            if len(frames) == 1:
-                try:
-                    header = json.loads(frames[0])
-                except (ValueError, UnicodeDecodeError) as error:
-                    raise ProtocolError(f"bad header: {error}") from error
-                if not isinstance(header, dict) or not isinstance(header.get("blobs"), int):
-                    raise ProtocolError("bad header: not an object with a blob count")
-                if not 0 <= header["blobs"] <= MAX_ITEMS:
-                    raise ProtocolError("bad header: blob count out of range")
-                needed = 1 + header["blobs"]
-        del self.buffer[:offset]
-        return json.loads(frames[0]), frames[1:]
+            frame = self._cut(self._frame_length)
+            self._frame_length = None
+            if self._header is None:
+                self._header = _parse_header(frame)
+            self._frames.append(frame)
+
+    def _cut(self, count: int) -> bytes:
+        """The next `count` bytes (all fed already), removed from the buffer."""
+        pieces: list[bytes] = []
+        needed = count
+        while needed:
+            chunk = self._chunks[0]
+            available = len(chunk) - self._offset
+            if available <= needed:
+                pieces.append(chunk[self._offset :] if self._offset else chunk)
+                self._chunks.popleft()
+                self._offset = 0
+                needed -= available
+            else:
+                pieces.append(chunk[self._offset : self._offset + needed])
+                self._offset += needed
+                needed = 0
+        self._size -= count
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+def _parse_header(frame: bytes) -> dict[str, Any]:
+    try:
+        header = json.loads(frame)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ProtocolError(f"bad header: {error}") from error
+    if not isinstance(header, dict) or not isinstance(header.get("blobs"), int):
+        raise ProtocolError("bad header: not an object with a blob count")
+    if not 0 <= header["blobs"] <= MAX_ITEMS:
+        raise ProtocolError("bad header: blob count out of range")
+    return header
 
 
 def read_message(fd: int) -> tuple[dict[str, Any], list[bytes]] | None:
@@ -128,12 +167,20 @@ def array_to_bytes(array: Any) -> bytes:
     """`.npy` bytes of a plain numeric array (object arrays are refused, never pickled)."""
     import numpy as np
 
+    from numpy.lib import format as npy_format
+
     array = np.asarray(array)
     if array.dtype.hasobject:
         raise TypeError("an array of Python objects (dtype=object) cannot be returned")
     buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
+    try:  # the header np.save writes, then the data in one piece (np.save writes it in parts)
+        fields = npy_format.header_data_from_array_1_0(array)
+        npy_format.write_array_header_1_0(buffer, fields)
+    except ValueError:  # a header too long for format 1.0: np.save picks the version
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        return buffer.getvalue()
+    return buffer.getvalue() + array.tobytes(order="F" if fields["fortran_order"] else "C")
 
 
 # The header `np.save` writes for a plain array, e.g. {'descr': '<f8', 'fortran_order': False,
