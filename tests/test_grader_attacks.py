@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Iterator
@@ -324,3 +327,43 @@ def test_each_submission_draws_its_own_random_numbers(grader: Grader, lab: Lab) 
     outputs = [grade(grader, lab, code).tests[0].output.split("\n")[0] for _ in range(3)]
     assert all(line.startswith("draws") for line in outputs)
     assert len(set(outputs)) == 3, outputs
+
+
+def test_the_zygote_s_function_index_forbids_a_call_everywhere_it_is_bound() -> None:
+    # The guard finds forbidden functions through an index the zygote builds once, and scans
+    # only the modules loaded after it: both kinds of binding must refuse. (A separate
+    # interpreter: the guard rebinds names in NumPy itself.)
+    script = textwrap.dedent(
+        """
+        import sys, types
+        import numpy as np
+        from mlcamp.grader import harness
+
+        harness.index_functions()
+        late = types.ModuleType("late")
+        late.solve = np.linalg.lstsq  # a module loaded after the index
+        sys.modules["late"] = late
+        harness.install_guard(harness.Executor(), [], ["numpy.linalg.lstsq"])
+        for name, f in [
+            ("np.linalg", np.linalg.lstsq),
+            ("late", late.solve),
+            ("_linalg", sys.modules["numpy.linalg._linalg"].lstsq),
+        ]:
+            try:
+                f(np.eye(2), np.ones(2))
+                print(name, "ran")
+            except harness.ForbiddenError:
+                print(name, "refused")
+        print("solve", np.linalg.solve(np.eye(2), np.ones(2)).tolist())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:4] == [
+        "np.linalg refused",
+        "late refused",
+        "_linalg refused",
+        "solve [1.0, 1.0]",
+    ]

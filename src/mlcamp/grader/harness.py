@@ -166,7 +166,6 @@ def write_all(fd: int, data: bytes) -> None:
 def array_to_bytes(array: Any) -> bytes:
     """`.npy` bytes of a plain numeric array (object arrays are refused, never pickled)."""
     import numpy as np
-
     from numpy.lib import format as npy_format
 
     array = np.asarray(array)
@@ -763,30 +762,71 @@ def install_guard(executor: Executor, imports: list[str], calls: list[str]) -> N
         return original_import_module(name, package)
 
     importlib.import_module = guarded_import_module
+    _forbid_calls(calls, refuse)
+
+
+_FUNCTION_HOMES: dict[int, list[tuple[str, str]]] = {}
+"""Where each function of the modules loaded in the zygote is bound: id -> (module, name)."""
+_INDEXED_MODULES: dict[str, int] = {}
+"""The modules that index covers (name -> id of the module object)."""
+
+
+def index_functions() -> None:
+    """In the zygote, once: where every function of the loaded modules is bound, so that each
+    child forbids a call by looking it up instead of scanning every module's namespace."""
+    import numpy as np
+
+    kinds = (types.FunctionType, types.BuiltinFunctionType, np.ufunc, type(np.sum))
+    for module_name, module in list(sys.modules.items()):
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict):
+            continue
+        _INDEXED_MODULES[module_name] = id(module)
+        for key, value in list(namespace.items()):
+            if isinstance(value, kinds):
+                _FUNCTION_HOMES.setdefault(id(value), []).append((module_name, key))
+
+
+def _forbid_calls(calls: list[str], refuse: Any) -> None:
+    """Rebind every module-level name bound to a forbidden function to one that refuses: the
+    modules the zygote indexed through the index, any other by scanning its namespace."""
+    targets: dict[int, tuple[Any, Any]] = {}
     for dotted in calls:
-        _forbid_call(dotted, refuse)
-
-
-def _forbid_call(dotted: str, refuse: Any) -> None:
-    module_name, _, attribute = dotted.rpartition(".")
-    try:
-        __import__(module_name)
-        target = getattr(sys.modules[module_name], attribute)
-    except (ImportError, AttributeError, KeyError):
+        module_name, _, attribute = dotted.rpartition(".")
+        try:
+            __import__(module_name)
+            target = getattr(sys.modules[module_name], attribute)
+        except (ImportError, AttributeError, KeyError):
+            continue
+        targets[id(target)] = (target, _refusing(dotted, attribute, refuse))
+    if not targets:
         return
+    places: list[tuple[Any, str, int]] = []
+    for module_name, module in list(sys.modules.items()):
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict) or _INDEXED_MODULES.get(module_name) == id(module):
+            continue
+        places += [
+            (module, key, id(value)) for key, value in namespace.items() if id(value) in targets
+        ]
+    for target_id in targets:
+        for module_name, key in _FUNCTION_HOMES.get(target_id, []):
+            module = sys.modules.get(module_name)
+            if module is not None and _INDEXED_MODULES.get(module_name) == id(module):
+                places.append((module, key, target_id))
+    for module, key, target_id in places:
+        target, forbidden = targets[target_id]
+        if getattr(module, "__dict__", {}).get(key) is target:  # still bound to it
+            with contextlib.suppress(AttributeError, TypeError):
+                setattr(module, key, forbidden)
 
+
+def _refusing(dotted: str, attribute: str, refuse: Any) -> Any:
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise refuse(dotted)
 
     forbidden.__name__ = attribute
-    for module in list(sys.modules.values()):
-        namespace = getattr(module, "__dict__", None)
-        if not isinstance(namespace, dict):
-            continue
-        for key, value in list(namespace.items()):
-            if value is target:
-                with contextlib.suppress(AttributeError, TypeError):
-                    setattr(module, key, forbidden)
+    return forbidden
 
 
 SPIN_SECONDS = 0.0003
@@ -1032,6 +1072,7 @@ def zygote_main(control_fd: int, config: dict[str, Any]) -> None:
     import numpy.ma
     import numpy.random  # noqa: F401
 
+    index_functions()  # each child's guard then finds forbidden functions without a scan
     _prctl(_PR_SET_CHILD_SUBREAPER, 1)
     _prctl(_PR_SET_DUMPABLE, 0)
     control = socket.socket(fileno=control_fd)
