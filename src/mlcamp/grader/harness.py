@@ -179,7 +179,8 @@ def array_to_bytes(array: Any) -> bytes:
         buffer = io.BytesIO()
         np.save(buffer, array, allow_pickle=False)
         return buffer.getvalue()
-    return buffer.getvalue() + array.tobytes(order="F" if fields["fortran_order"] else "C")
+    data: bytes = array.tobytes(order="F" if fields["fortran_order"] else "C")
+    return buffer.getvalue() + data
 
 
 # The header `np.save` writes for a plain array, e.g. {'descr': '<f8', 'fortran_order': False,
@@ -811,9 +812,9 @@ def _forbid_calls(calls: list[str], refuse: Any) -> None:
         ]
     for target_id in targets:
         for module_name, key in _FUNCTION_HOMES.get(target_id, []):
-            module = sys.modules.get(module_name)
-            if module is not None and _INDEXED_MODULES.get(module_name) == id(module):
-                places.append((module, key, target_id))
+            indexed = sys.modules.get(module_name)
+            if indexed is not None and _INDEXED_MODULES.get(module_name) == id(indexed):
+                places.append((indexed, key, target_id))
     for module, key, target_id in places:
         target, forbidden = targets[target_id]
         if getattr(module, "__dict__", {}).get(key) is target:  # still bound to it
