@@ -6,7 +6,8 @@ For each lab, with the reference solution as the submission:
 - a warm grading call in this process (the sandbox's zygote already running), and the same
   checks run in-process without a sandbox: their difference is the sandbox's overhead.
 
-Targets (2-core machine): `mlcamp check` <= 0.8 s median; warm sandbox overhead <= 20 ms.
+Targets (2-core machine): `mlcamp check` <= 0.8 s median; warm sandbox overhead <= 20 ms. The
+summary gives both over the six labs the targets were set for (ISSUE_LABS) and over all labs.
 
 Run: python bench/grading.py [--repeat N] [--lab ID ...]
 """
@@ -31,6 +32,16 @@ from pathlib import Path  # noqa: E402
 
 from mlcamp.grader.runner import GradeOptions, Grader  # noqa: E402
 from mlcamp.labs import Lab, all_labs  # noqa: E402
+
+ISSUE_LABS = (
+    "pairwise-distances",
+    "softmax",
+    "linear-regression",
+    "logistic-regression",
+    "kmeans",
+    "pca",
+)
+"""The labs the grading targets were first set on."""
 
 
 def percentile(times: list[float], q: float) -> float:
@@ -87,8 +98,8 @@ def main() -> None:
     labs = [lab for lab in all_labs() if args.lab is None or lab.id in args.lab]
     home = Path(tempfile.mkdtemp(prefix="mlcamp-bench-"))
     options = GradeOptions(oracle_cache=home / "cache", performance=False)
-    overheads: list[float] = []
-    cli_medians: list[float] = []
+    overheads: dict[str, float] = {}
+    cli_medians: dict[str, float] = {}
     try:
         with Grader() as sandboxed, Grader(local=True) as local:
             print(f"isolation: {sandboxed.isolation}; {args.repeat} runs each\n")
@@ -102,8 +113,8 @@ def main() -> None:
                 cli_full = measure(cli_check(lab, home), args.repeat)
                 cli_fast = measure(cli_check(lab, home, "--no-speed"), args.repeat)
                 overhead = statistics.median(warm) - statistics.median(in_process)
-                overheads.append(overhead)
-                cli_medians.append(statistics.median(cli_full))
+                overheads[lab.id] = overhead
+                cli_medians[lab.id] = statistics.median(cli_full)
                 print(lab.id)
                 print(row("in-process, no sandbox (baseline)", in_process))
                 print(row("warm sandboxed grading call", warm, in_process))
@@ -112,8 +123,16 @@ def main() -> None:
                 print(f"  sandbox overhead per submission: {overhead * 1000:.1f} ms\n")
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    print(f"median sandbox overhead over labs: {statistics.median(overheads) * 1000:.1f} ms")
-    print(f"median of `mlcamp check` medians:  {statistics.median(cli_medians):.2f} s")
+    groups = [("the six labs of the targets", ISSUE_LABS), ("all labs measured", tuple(overheads))]
+    for title, ids in groups:
+        measured = [lab_id for lab_id in ids if lab_id in overheads]
+        if not measured:
+            continue
+        overhead = statistics.median(overheads[lab_id] for lab_id in measured)
+        check = statistics.median(cli_medians[lab_id] for lab_id in measured)
+        print(f"{title} ({len(measured)}):")
+        print(f"  median sandbox overhead:          {overhead * 1000:.1f} ms")
+        print(f"  median of `mlcamp check` medians: {check:.2f} s")
 
 
 if __name__ == "__main__":
