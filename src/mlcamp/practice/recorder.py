@@ -44,8 +44,8 @@ class AttemptRecorder:
     """Records one graded attempt: :meth:`start` it first, :meth:`submit` and :meth:`wait` after.
 
     Use as a context manager: leaving without recording stops the child (nothing is written).
-    Start it before this process opens files it does not want to share: the child closes every
-    descriptor it inherits except the standard streams.
+    The child closes every descriptor it inherits (a sandbox's pipes, say) except the standard
+    streams and its own two pipes.
     """
 
     def __init__(self) -> None:
