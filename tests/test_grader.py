@@ -99,6 +99,10 @@ def test_static_forbidden_import_names_the_line(lab: Lab) -> None:
         "import numpy as np\nnp.linalg.lstsq(a, b)\n",
         "import numpy\nnumpy.linalg.lstsq(a, b)\n",
         "from numpy.linalg import lstsq\n",
+        # Python reads these full-width letters as `lstsq` (NFKC): found although the text
+        # does not spell the word (the quick test on the text walks such sources anyway).
+        "import numpy as np\nnp.linalg.\uff4c\uff53\uff54\uff53\uff51(a, b)\n",
+        "import numpy as np\n# caf\u00e9\nnp.linalg.lstsq(a, b)\n",
     ],
 )
 def test_static_forbidden_call_is_found(lab: Lab, code: str) -> None:

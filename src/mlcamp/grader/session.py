@@ -20,8 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-import numpy as np
-
 from mlcamp.grader.harness import Encoder, Executor, Handle, ProtocolError, decode_value
 from mlcamp.grader.sandbox import SubmissionEnded
 from mlcamp.labs.checking import LearnerError
@@ -81,7 +79,7 @@ class Session:
         self.requests = 0
         # Plain data attributes of sandboxed objects, as the sandbox sent them along with another
         # attribute of the same object; valid until the next request that may run code there.
-        self._known: dict[int, dict[str, Any]] = {}
+        self._known: dict[int, dict[str, tuple[dict[str, Any], list[bytes]]]] = {}
         # (class name, name) pairs read as methods of that class ((None, name) for the module's
         # functions and classes): called by name directly from then on.
         self._methods: set[tuple[str | None, str]] = set()
@@ -140,18 +138,22 @@ class Session:
     def _remember_siblings(self, target: Any, siblings: Any, blobs: list[bytes]) -> None:
         if type(target) is not int or not isinstance(siblings, dict):
             return
-        known: dict[str, Any] = {}
+        known: dict[str, tuple[dict[str, Any], list[bytes]]] = {}
         for name, tree in list(siblings.items())[:256]:
             if isinstance(tree, dict) and tree.get("t") in _DATA_TAGS:
-                known[str(name)] = decode_value(tree, blobs, self._handle)
+                known[str(name)] = (tree, blobs)  # decoded when read (most never are)
         self._known[target] = known
 
     def _known_attribute(self, target: int | None, name: str) -> tuple[bool, Any]:
-        """An attribute the sandbox already sent and that cannot have changed since."""
+        """An attribute the sandbox already sent and that cannot have changed since (a new
+        copy at each read); one that cannot be decoded is read again from the sandbox."""
         if target is None or name not in self._known.get(target, {}):
             return False, None
-        value = self._known[target][name]
-        return True, value.copy() if isinstance(value, np.ndarray) else value
+        tree, blobs = self._known[target][name]
+        try:
+            return True, decode_value(tree, blobs, self._handle)
+        except ProtocolError:
+            return False, None
 
     def _handle(self, tree: dict[str, Any]) -> Any:
         if tree["t"] == "callable":
