@@ -158,3 +158,11 @@ def test_the_command_records_and_leaves_no_process_behind(
         assert result.returncode == 2, (tmp_path / "output").read_text()
         assert _processes_with(marker) == []
     assert _attempts() == [("pass", 1.0)]
+
+
+def test_before_timing_the_recorder_gets_the_lowest_priority(isolated_home: Path) -> None:
+    with AttemptRecorder() as recorder:
+        pid = recorder._pid
+        assert pid is not None
+        recorder.quiet()
+        assert os.getpriority(os.PRIO_PROCESS, pid) == 19

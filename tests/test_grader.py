@@ -170,3 +170,17 @@ def test_oracle_values_are_cached(tmp_path: Path, grader: Grader, lab: Lab) -> N
     assert first.passed and len(files) == 1
     second = grader.grade(lab, lab.reference, options)
     assert second.passed
+
+
+def test_before_timing_runs_once_and_only_when_speed_is_measured(grader: Grader, lab: Lab) -> None:
+    calls: list[str] = []
+
+    def options(performance: bool) -> GradeOptions:
+        return GradeOptions(performance=performance, before_timing=lambda: calls.append("quiet"))
+
+    report = grader.grade(lab, lab.reference, options(True))
+    assert report.passed and report.performance is not None and calls == ["quiet"]
+    grader.grade(lab, lab.reference, options(False))
+    broken = lab.reference.replace("2.0 * np.asarray", "3.0 * np.asarray")
+    assert not grader.grade(lab, broken, options(True)).passed
+    assert calls == ["quiet"]  # no speed phase: nothing to keep quiet for

@@ -533,7 +533,13 @@ def _check_with(
 
     try:
         with errors.status(f"Grading {target.name} for {lab.id}..."):
-            report, source = check_file(lab, target, grader=Grader(sandbox), performance=speed)
+            report, source = check_file(
+                lab,
+                target,
+                grader=Grader(sandbox),
+                performance=speed,
+                before_timing=recorder.quiet,
+            )
     except SandboxUnavailable as exc:
         errors.print(f"{exc}", markup=False)
         raise typer.Exit(1) from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,10 +68,15 @@ def check_source(
     grader: Grader | None = None,
     filename: str | None = None,
     performance: bool = True,
+    before_timing: Callable[[], None] | None = None,
 ) -> Report:
-    """Grade `source` in the sandbox (a fresh one unless a running `grader` is given)."""
+    """Grade `source` in the sandbox (a fresh one unless a running `grader` is given);
+    `before_timing` runs before the speed measurements (see GradeOptions)."""
     options = GradeOptions(
-        oracle_cache=oracle_cache_dir(), performance=performance, filename=filename
+        oracle_cache=oracle_cache_dir(),
+        performance=performance,
+        filename=filename,
+        before_timing=before_timing,
     )
     if grader is not None:
         return grader.grade(lab, source, options)
@@ -79,11 +85,23 @@ def check_source(
 
 
 def check_file(
-    lab: Lab, file: Path, *, grader: Grader | None = None, performance: bool = True
+    lab: Lab,
+    file: Path,
+    *,
+    grader: Grader | None = None,
+    performance: bool = True,
+    before_timing: Callable[[], None] | None = None,
 ) -> tuple[Report, str]:
     """Grade a file on disk; return the report and the source that was graded."""
     source = file.read_text(encoding="utf-8", errors="replace")
-    report = check_source(lab, source, grader=grader, filename=file.name, performance=performance)
+    report = check_source(
+        lab,
+        source,
+        grader=grader,
+        filename=file.name,
+        performance=performance,
+        before_timing=before_timing,
+    )
     return report, source
 
 
