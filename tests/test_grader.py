@@ -184,3 +184,27 @@ def test_before_timing_runs_once_and_only_when_speed_is_measured(grader: Grader,
     broken = lab.reference.replace("2.0 * np.asarray", "3.0 * np.asarray")
     assert not grader.grade(lab, broken, options(True)).passed
     assert calls == ["quiet"]  # no speed phase: nothing to keep quiet for
+
+
+def test_the_oracle_cache_is_renamed_when_an_oracle_library_is_reinstalled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lab: Lab
+) -> None:
+    from importlib.machinery import ModuleSpec
+
+    from mlcamp.labs import checking
+
+    package = tmp_path / "sklearn" / "__init__.py"
+    package.parent.mkdir()
+    package.write_text("__version__ = '1.0'\n")
+
+    def find_spec(name: str) -> ModuleSpec | None:
+        return ModuleSpec(name, None, origin=str(package)) if name == "sklearn" else None
+
+    monkeypatch.setattr(checking.importlib_util, "find_spec", find_spec)
+    names = []
+    for version in ("1.0", "1.10"):
+        package.write_text(f"__version__ = '{version}'\n")
+        checking._library_versions.cache_clear()
+        names.append(checking.oracle_cache_file(tmp_path, lab.id, lab.checks_file).name)
+    checking._library_versions.cache_clear()
+    assert names[0] != names[1] and all(name.startswith(lab.id) for name in names)

@@ -30,7 +30,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
+from importlib import util as importlib_util
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ import numpy as np
 TestFunction = Callable[[Any, "Oracle"], None]
 PerformanceFunction = Callable[[Any, int, np.random.Generator], None]
 
-_ORACLE_LIBRARIES = ("numpy", "scipy", "scikit-learn")
+_ORACLE_LIBRARIES = ("numpy", "scipy", "sklearn")
 
 
 class LearnerError(Exception):
@@ -204,13 +204,23 @@ def oracle_cache_file(cache_dir: Path, lab_id: str, checks_file: Path) -> Path:
 
 @lru_cache(maxsize=1)
 def _library_versions() -> str:
-    versions = []
+    """What the oracle libraries installed are: each package's `__init__.py`, by path, size and
+    modification time (installing any other version rewrites it). Asking importlib.metadata
+    for the versions would scan every installed distribution on each `mlcamp check`."""
+    found = []
     for library in _ORACLE_LIBRARIES:
         try:
-            versions.append(f"{library}={metadata.version(library)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{library}=none")
-    return ";".join(versions)
+            spec = importlib_util.find_spec(library)
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+        try:
+            stat = os.stat(origin) if origin else None
+        except OSError:
+            stat = None
+        stamp = f"{origin}:{stat.st_size}:{stat.st_mtime_ns}" if stat else "none"
+        found.append(f"{library}={stamp}")
+    return ";".join(found)
 
 
 def _normalise(value: OracleValue) -> OracleValue:
