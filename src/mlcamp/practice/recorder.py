@@ -1,12 +1,12 @@
 """Record a graded attempt from a process that opened the store while the grading ran.
 
-Opening the store costs a cold `mlcamp check` about as much CPU as grading a whole lab (SQLAlchemy,
-the models, the first queries). On a thread it shares the interpreter lock with the grader, which
-then waits for the lock on every round trip to the sandbox. A forked child opens the store on the
-other core instead and waits: when the report is ready the parent sends it over
-a pipe (JSON, the child is our own code but nothing crosses as pickle), the child records it and
-answers with the outcome. Nothing is lost: the parent waits for the answer before it exits, and a
-child that fails says why.
+Opening the store costs a cold `mlcamp check` about as much CPU as grading a whole lab
+(SQLAlchemy, the models, the first queries). On a thread it would share the interpreter lock with
+the grader, which then waits for the lock on every round trip to the sandbox. A forked child
+opens the store on the other core instead and waits: when the report is ready the parent sends
+the attempt over a pipe (JSON: the child is our own code, but nothing crosses as pickle), the
+child records it and answers with the outcome. Nothing is lost: the parent waits for the answer
+before it exits, and a child that fails says why.
 
 Forking needs a process without other threads (a thread could hold a lock the child needs);
 otherwise, and where there is no `fork`, the attempt is recorded in this process after grading.
