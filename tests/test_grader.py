@@ -208,3 +208,45 @@ def test_the_oracle_cache_is_renamed_when_an_oracle_library_is_reinstalled(
         names.append(checking.oracle_cache_file(tmp_path, lab.id, lab.checks_file).name)
     checking._library_versions.cache_clear()
     assert names[0] != names[1] and all(name.startswith(lab.id) for name in names)
+
+
+@pytest.mark.parametrize(
+    ("learner_first", "learner_again", "expected_ratio", "passes"),
+    [
+        (0.060, 0.0105, 1.0, 4),  # a burst of stolen time in the first pass: confirmed away
+        (0.060, 0.0600, 6.0, 4),  # really slower: confirmed as it is
+        (0.020, None, 2.0, 2),  # within 3x: shown at once
+        (2.000, None, 200.0, 2),  # far, but slow to time again: shown at once
+    ],
+)
+def test_a_far_ratio_is_measured_again_before_it_is_shown(
+    monkeypatch: pytest.MonkeyPatch,
+    lab: Lab,
+    learner_first: float,
+    learner_again: float | None,
+    expected_ratio: float,
+    passes: int,
+) -> None:
+    calls: list[tuple[str, tuple[int, ...] | None]] = []
+
+    def time_sizes(  # type: ignore[no-untyped-def]
+        self, lab, case, source, filename, limits, sizes=None
+    ):
+        calls.append((filename, sizes))
+        reference = filename == "reference.py"
+        if sizes is None:
+            times = {1000: 0.001, 4000: 0.003, 16000: 0.010 if reference else learner_first}
+        else:
+            times = {sizes[0]: 0.0105 if reference else learner_again}
+        return times, None
+
+    monkeypatch.setattr(Grader, "_time_sizes", time_sizes)
+    from mlcamp.grader.runner import _limits
+
+    result = Grader(local=True)._performance(
+        lab, lab.load_checks(), lab.reference, "toy_double.py", _limits(lab)
+    )
+    assert len(calls) == passes
+    if passes == 4:
+        assert calls[2:] == [("toy_double.py", (16000,)), ("reference.py", (16000,))]
+    assert result.ratio == pytest.approx(expected_ratio, rel=0.06)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -44,6 +45,11 @@ from mlcamp.labs.registry import Lab
 FATAL_KINDS = {"timeout", "memory", "crash", "exited", "output_limit", "bad_result"}
 PERFORMANCE_SECONDS_PER_SIZE = 3.0
 SLOW_RATIO = 10.0
+CONFIRM_RATIO = 3.0
+"""A ratio to the reference beyond this (either way) is measured once more before it is shown:
+on a shared machine a burst of stolen time can slow every run of one size of one pass."""
+CONFIRM_MAX_SECONDS = 0.5
+"""...when timing that size again is cheap (a slow implementation is slow every time)."""
 
 
 @dataclass
@@ -301,6 +307,13 @@ class Grader:
             return PerformanceResult(skipped=note or "could not be measured", scaling=None)
         common = [n for n in learner_times if n in reference_times]
         size = max(common) if common else max(learner_times)
+        if _worth_confirming(learner_times.get(size), reference_times.get(size)):
+            for times, code, name in (
+                (learner_times, source, filename),
+                (reference_times, lab.reference, "reference.py"),
+            ):
+                again, _ = self._time_sizes(lab, case, code, name, perf_limits, sizes=(size,))
+                times[size] = min(times[size], again.get(size, math.inf))
         seconds = learner_times[size]
         reference_seconds = reference_times.get(size)
         ratio = round(seconds / reference_seconds, 2) if reference_seconds else None
@@ -333,7 +346,13 @@ class Grader:
         )
 
     def _time_sizes(
-        self, lab: Lab, case: PerformanceCase, source: str, filename: str, limits: Limits
+        self,
+        lab: Lab,
+        case: PerformanceCase,
+        source: str,
+        filename: str,
+        limits: Limits,
+        sizes: tuple[int, ...] | None = None,
     ) -> tuple[dict[int, float], str | None]:
         run, error = self._start(lab, source, filename, limits)
         if error is not None or run is None:
@@ -348,7 +367,7 @@ class Grader:
         run.session.repeat_runs = max(2, case.repeats)
         run.session.enough_seconds = PERFORMANCE_SECONDS_PER_SIZE / 2
         try:
-            for n in case.sizes:
+            for n in sizes or case.sizes:
                 rng = np.random.default_rng(1000 + n)
                 before = run.session.call_seconds
                 case.function(run.learner, n, rng)
@@ -364,6 +383,16 @@ class Grader:
         finally:
             run.close()
         return times, note
+
+
+def _worth_confirming(seconds: float | None, reference_seconds: float | None) -> bool:
+    """Whether a timing and the reference's are far enough apart, and quick enough to measure
+    again, for the ratio to be confirmed before it is shown."""
+    if not seconds or not reference_seconds:
+        return False
+    ratio = seconds / reference_seconds
+    far = ratio > CONFIRM_RATIO or ratio < 1 / CONFIRM_RATIO
+    return far and max(seconds, reference_seconds) <= CONFIRM_MAX_SECONDS
 
 
 _REPORT_KINDS = {
