@@ -175,13 +175,13 @@ class Session:
         known, value = self._known_attribute(target, name)
         if known:
             return value
-        if (kind if target is not None else None, name) in self._methods:
+        if _method_key(target, name, kind) in self._methods:
             return RemoteMethod(self, target, name, owner)
         return self.fetch(target, name, owner, kind)
 
     def fetch(self, target: int | None, name: str, owner: str, kind: str | None = None) -> Any:
         """Fetch an attribute with a request (no shortcut)."""
-        method_key = (None, name) if target is None else (kind, name) if kind else None
+        method_key = _method_key(target, name, kind)
         try:
             return self._send({"op": "get", "id": target, "name": name}, [], method_key)
         except LearnerError as error:
@@ -220,6 +220,14 @@ class Session:
                     "missing", f"{owner} has no attribute '{method}'", name=method
                 ) from error
             raise
+
+
+def _method_key(target: int | None, name: str, kind: str | None) -> tuple[str | None, str] | None:
+    """How a method is remembered: by its object's class name (None for the learner's module);
+    an object of unknown class gets no shortcut."""
+    if target is None:
+        return None, name
+    return (kind, name) if kind else None
 
 
 class RemoteObject(Handle):
