@@ -120,6 +120,18 @@ def test_frames_over_the_limit_and_bad_headers_are_protocol_errors() -> None:
         reader.take()
     with pytest.raises(ProtocolError, match="larger than"):
         FrameReader(max_bytes=100).feed(b"x" * 200)
+    # The limit holds for the whole message, however it arrives: frames taken out of the buffer
+    # as they come still count until the message is complete.
+    reader = FrameReader(max_bytes=100)
+    message = encode_message({"op": "call"}, [b"a" * 60, b"b" * 60, b"c" * 60])
+    with pytest.raises(ProtocolError, match="larger than"):
+        for start in range(0, len(message), 10):
+            reader.feed(message[start : start + 10])
+            assert reader.take() is None
+    small = FrameReader(max_bytes=100)
+    for _ in range(5):  # many messages, each under the limit: no error
+        small.feed(encode_message({"op": "x"}, [b"a" * 30]))
+        assert small.take() is not None
     for header in (b"not json", b"[1, 2]", b'{"blobs": -1}', b'{"blobs": "2"}'):
         reader = FrameReader()
         reader.feed(_LENGTH.pack(len(header)) + header)

@@ -74,14 +74,15 @@ class FrameReader:
         self._frame_length: int | None = None
         self._frames: list[bytes] = []
         self._header: dict[str, Any] | None = None
+        self._taken = 0  # bytes of the current message already cut into frames
 
     def feed(self, data: bytes) -> None:
-        """Append bytes read from the stream."""
+        """Append bytes read from the stream (the current message may hold `max_bytes`)."""
         if not data:
             return
         self._chunks.append(bytes(data))
         self._size += len(data)
-        if self._size > self.max_bytes + 64:
+        if self._taken + self._size > self.max_bytes + 64:
             raise ProtocolError(f"message larger than {self.max_bytes} bytes")
 
     def take(self) -> tuple[dict[str, Any], list[bytes]] | None:
@@ -90,7 +91,7 @@ class FrameReader:
             header = self._header
             if header is not None and len(self._frames) == 1 + header["blobs"]:
                 blobs = self._frames[1:]
-                self._header, self._frames = None, []
+                self._header, self._frames, self._taken = None, [], 0
                 return header, blobs
             if self._frame_length is None:
                 if self._size < 4:
@@ -124,6 +125,7 @@ class FrameReader:
                 self._offset += needed
                 needed = 0
         self._size -= count
+        self._taken += count
         return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
