@@ -339,18 +339,22 @@ def test_the_zygote_s_function_index_forbids_a_call_everywhere_it_is_bound() -> 
         import numpy as np
         from mlcamp.grader import harness
 
+        import numpy.random
+
         harness.index_functions()
         late = types.ModuleType("late")
         late.solve = np.linalg.lstsq  # a module loaded after the index
         sys.modules["late"] = late
-        harness.install_guard(harness.Executor(), [], ["numpy.linalg.lstsq"])
-        for name, f in [
-            ("np.linalg", np.linalg.lstsq),
-            ("late", late.solve),
-            ("_linalg", sys.modules["numpy.linalg._linalg"].lstsq),
+        forbidden = ["numpy.linalg.lstsq", "numpy.random.Generator"]  # a class: not indexed
+        harness.install_guard(harness.Executor(), [], forbidden)
+        for name, f, args in [
+            ("np.linalg", np.linalg.lstsq, (np.eye(2), np.ones(2))),
+            ("late", late.solve, (np.eye(2), np.ones(2))),
+            ("_linalg", sys.modules["numpy.linalg._linalg"].lstsq, (np.eye(2), np.ones(2))),
+            ("Generator", np.random.Generator, (np.random.PCG64(),)),
         ]:
             try:
-                f(np.eye(2), np.ones(2))
+                f(*args)
                 print(name, "ran")
             except harness.ForbiddenError:
                 print(name, "refused")
@@ -361,9 +365,10 @@ def test_the_zygote_s_function_index_forbids_a_call_everywhere_it_is_bound() -> 
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[:4] == [
+    assert result.stdout.split("\n")[:5] == [
         "np.linalg refused",
         "late refused",
         "_linalg refused",
+        "Generator refused",
         "solve [1.0, 1.0]",
     ]

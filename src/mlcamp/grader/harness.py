@@ -772,6 +772,8 @@ _FUNCTION_HOMES: dict[int, list[tuple[str, str]]] = {}
 """Where each function of the modules loaded in the zygote is bound: id -> (module, name)."""
 _INDEXED_MODULES: dict[str, int] = {}
 """The modules that index covers (name -> id of the module object)."""
+_INDEXED_KINDS: tuple[type, ...] = ()
+"""The kinds of callables the index covers (others are found by a scan)."""
 
 
 def index_functions() -> None:
@@ -779,7 +781,9 @@ def index_functions() -> None:
     child forbids a call by looking it up instead of scanning every module's namespace."""
     import numpy as np
 
+    global _INDEXED_KINDS
     kinds = (types.FunctionType, types.BuiltinFunctionType, np.ufunc, type(np.sum))
+    _INDEXED_KINDS = kinds
     for module_name, module in list(sys.modules.items()):
         namespace = getattr(module, "__dict__", None)
         if not isinstance(namespace, dict):
@@ -804,15 +808,28 @@ def _forbid_calls(calls: list[str], refuse: Any) -> None:
         targets[id(target)] = (target, _refusing(dotted, attribute, refuse))
     if not targets:
         return
+    # Callables of a kind the index does not cover are looked for in every module.
+    scanned_everywhere = {
+        target_id
+        for target_id, (target, _) in targets.items()
+        if not _INDEXED_KINDS or not isinstance(target, _INDEXED_KINDS)
+    }
     places: list[tuple[Any, str, int]] = []
     for module_name, module in list(sys.modules.items()):
         namespace = getattr(module, "__dict__", None)
-        if not isinstance(namespace, dict) or _INDEXED_MODULES.get(module_name) == id(module):
+        if not isinstance(namespace, dict):
             continue
+        wanted = targets
+        if _INDEXED_MODULES.get(module_name) == id(module):
+            if not scanned_everywhere:
+                continue
+            wanted = {target_id: targets[target_id] for target_id in scanned_everywhere}
         places += [
-            (module, key, id(value)) for key, value in namespace.items() if id(value) in targets
+            (module, key, id(value)) for key, value in namespace.items() if id(value) in wanted
         ]
     for target_id in targets:
+        if target_id in scanned_everywhere:
+            continue
         for module_name, key in _FUNCTION_HOMES.get(target_id, []):
             indexed = sys.modules.get(module_name)
             if indexed is not None and _INDEXED_MODULES.get(module_name) == id(indexed):
