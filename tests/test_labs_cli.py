@@ -97,6 +97,10 @@ def test_check_a_given_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     missing = runner.invoke(app, ["check", LAB, str(tmp_path / "nope.py")])
     assert missing.exit_code == 2
+    assert "Check the path" in missing.output and f"mlcamp check {LAB}" in missing.output
+    folder = runner.invoke(app, ["check", LAB, str(tmp_path)])
+    assert folder.exit_code == 2
+    assert "is a directory" in folder.output  # Typer refuses it before grading starts
 
 
 def test_check_still_grades_when_the_database_is_broken(

@@ -17,6 +17,7 @@ from rich.tree import Tree
 
 from mlcamp import __version__
 from mlcamp.curriculum.problems import ContentError
+from mlcamp.learner import LEARNER
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -512,7 +513,11 @@ def _file_to_grade(lab: Lab, file: Path | None) -> Path:
             markup=False,
         )
     else:
-        errors.print(f"No such file: {target}", markup=False)
+        errors.print(
+            f"No such file: {target}. Check the path, or run `mlcamp check {lab.id}` to grade "
+            "your workspace file.",
+            markup=False,
+        )
     raise typer.Exit(2)
 
 
@@ -1022,7 +1027,7 @@ def export_command(
 ) -> None:
     """Write all your data (profile, progress, labs, plans, reviews, quizzes) to one JSON file."""
     with _store_or_exit() as store:
-        learner = store.get_or_create_learner("me").id
+        learner = store.get_or_create_learner(LEARNER).id
         document = store.export_learner(learner)
     try:
         file.write_text(json.dumps(document, indent=2, sort_keys=True), encoding="utf-8")
@@ -1047,7 +1052,7 @@ def import_command(
         raise typer.Exit(2) from exc
     with _store_or_exit() as store:
         try:
-            record = store.import_learner(document, name="me", replace=replace)
+            record = store.import_learner(document, name=LEARNER, replace=replace)
         except ValueError as exc:
             hint = " Use --replace to overwrite your current data." if "exists" in str(exc) else ""
             errors.print(f"Not imported: {str(exc).rstrip('.')}.{hint}", markup=False)

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mlcamp.assessment.scoring import AreaResult, QuizResult
+from mlcamp.learner import LEARNER as LEARNER
 
 if TYPE_CHECKING:
     from mlcamp.assessment.quiz import QuizArea, QuizItem
     from mlcamp.store import Store
-
-LEARNER = "me"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from mlcamp.learner import LEARNER as LEARNER
 from mlcamp.planner.profile import Profile
 from mlcamp.planner.progress import Progress
 from mlcamp.planner.schedule import Plan, build_plan
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from mlcamp.curriculum.models import Curriculum
     from mlcamp.store import Store
     from mlcamp.store.records import PlanRecord
-
-LEARNER = "me"
 
 
 @dataclass(frozen=True)

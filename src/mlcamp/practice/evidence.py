@@ -10,15 +10,13 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mlcamp.learner import LEARNER as LEARNER
 from mlcamp.planner.progress import FINISHED_STATES
 
 if TYPE_CHECKING:
     from mlcamp.grader.report import Report
     from mlcamp.labs.registry import Lab
     from mlcamp.store import Store
-
-LEARNER = "me"
-"""The local learner's name in the single-user store."""
 
 
 @dataclass(frozen=True)

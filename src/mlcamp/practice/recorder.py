@@ -24,6 +24,7 @@ import traceback
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from mlcamp.grader.harness import write_all
 from mlcamp.practice.evidence import GradedAttempt
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class AttemptRecorder:
         try:
             # A child that could not open the store has answered already and stopped reading.
             with contextlib.suppress(BrokenPipeError):
-                _write_all(self._to_child, json.dumps(attempt.to_json()).encode())
+                write_all(self._to_child, json.dumps(attempt.to_json()).encode())
         finally:
             os.close(self._to_child)
             self._to_child = None
@@ -181,7 +182,7 @@ def _child_main(job_fd: int, answer_fd: int) -> None:
         outcome = {"ok": False, "error": traceback.format_exc(limit=8).strip()}
     try:
         if outcome.get("ok") is not None:
-            _write_all(answer_fd, json.dumps(outcome).encode())
+            write_all(answer_fd, json.dumps(outcome).encode())
     finally:
         os._exit(0)
 
@@ -250,12 +251,6 @@ def _record_from_pipe(job_fd: int) -> dict[str, Any]:
     except StoreError as error:
         return {"ok": False, "error": error.message, "store_problem": True}
     return {"ok": True}
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def _read_all(fd: int) -> bytes:

@@ -9,12 +9,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from mlcamp.clock import now as current_time
+from mlcamp.learner import LEARNER as LEARNER
 from mlcamp.review.cards import ConceptCard, shipped_cards
 
 if TYPE_CHECKING:
     from mlcamp.store import Store
 
-LEARNER = "me"
 RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
 
