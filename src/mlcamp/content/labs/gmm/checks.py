@@ -776,6 +776,10 @@ def random_starts(learner, oracle):
         _expect_good_fit(model, X, best, what=f"4 blobs, random_state={seed}")
 
 
+NONE_TRIES = 3
+"""Fits allowed with `random_state=None` (fresh randomness) before a poor fit fails the test."""
+
+
 @checks.test(task=4, name="the same random_state gives the same mixture; None works too")
 def reproducible(learner, oracle):
     X = _random_data()
@@ -792,8 +796,17 @@ def reproducible(learner, oracle):
             atol=0.0,
         )
     best = oracle("best", lambda: _sk_best(X, 4))
-    model = learner.GaussianMixture(n_components=4).fit(X)
-    _expect_good_fit(model, X, best, what="4 blobs, random_state=None")
+    # A correct single k-means++ start still puts two seeds in one blob now and then (about 1.5%
+    # of fresh starts here): with fresh randomness that is luck, not a mistake, so a fresh start
+    # gets up to NONE_TRIES fits and one good fit passes (the README says so).
+    for attempt in range(1, NONE_TRIES + 1):
+        model = learner.GaussianMixture(n_components=4).fit(X)
+        try:
+            _expect_good_fit(model, X, best, what="4 blobs, random_state=None")
+            return
+        except CheckFailure:
+            if attempt == NONE_TRIES:
+                raise
 
 
 # -- speed and the library baseline -------------------------------------------------------------
