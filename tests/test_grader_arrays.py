@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import struct
+import threading
 
 import numpy as np
 import pytest
@@ -11,13 +14,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from mlcamp.grader import harness
 from mlcamp.grader.harness import (
     _LENGTH,
+    BufferWriter,
     FrameReader,
+    MessageTooLarge,
     ProtocolError,
+    SplitBlob,
+    array_blob,
     array_to_bytes,
     bytes_to_array,
     encode_message,
+    message_buffers,
+    read_message,
+    write_buffers,
 )
 
 DTYPES = st.sampled_from(["<f8", "<f4", ">f8", "<i8", "<i4", "|u1", "|b1", "<c16", "<U3", "<m8[s]"])
@@ -95,8 +106,24 @@ MESSAGES = st.lists(
 
 
 @settings(max_examples=200, deadline=None)
-@given(messages=MESSAGES, cuts=st.lists(st.integers(min_value=1, max_value=97), max_size=40))
+@given(
+    messages=MESSAGES,
+    cuts=st.lists(st.integers(min_value=1, max_value=97), max_size=40),
+    large_frame=st.sampled_from([harness.LARGE_FRAME, 1, 40]),
+)
 def test_messages_come_out_whole_however_the_bytes_were_cut(
+    messages: list[tuple[dict[str, object], list[bytes]]], cuts: list[int], large_frame: int
+) -> None:
+    # With a small LARGE_FRAME, frames are read into buffers of their own as they arrive.
+    original = harness.LARGE_FRAME
+    harness.LARGE_FRAME = large_frame
+    try:
+        _check_cut_stream(messages, cuts)
+    finally:
+        harness.LARGE_FRAME = original
+
+
+def _check_cut_stream(
     messages: list[tuple[dict[str, object], list[bytes]]], cuts: list[int]
 ) -> None:
     stream = b"".join(encode_message(header, blobs) for header, blobs in messages)
@@ -137,3 +164,107 @@ def test_frames_over_the_limit_and_bad_headers_are_protocol_errors() -> None:
         reader.feed(_LENGTH.pack(len(header)) + header)
         with pytest.raises(ProtocolError, match="bad header"):
             reader.take()
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), dtype=DTYPES, order=st.sampled_from(["C", "F", "strided"]))
+def test_an_encoded_array_is_its_npy_bytes_and_shares_the_array_memory(
+    data: st.DataObject, dtype: str, order: str
+) -> None:
+    array = data.draw(hnp.arrays(np.dtype(dtype), hnp.array_shapes(min_dims=0, max_side=6)))
+    if order == "F":
+        array = np.asfortranarray(array)
+    elif order == "strided" and array.ndim:
+        array = array[::2]
+    blob = array_blob(array)
+    saved = io.BytesIO()
+    np.save(saved, array, allow_pickle=False)
+    assert bytes(blob) == saved.getvalue() and len(blob) == len(saved.getvalue())
+    got = bytes_to_array(blob)  # in-process use (no wire): a new array all the same
+    assert got.dtype == array.dtype and got.shape == array.shape
+    assert got.tobytes() == array.tobytes()
+    assert got.flags.writeable and not np.shares_memory(got, array)
+    contiguous = array.flags.c_contiguous or array.flags.f_contiguous
+    if isinstance(blob, SplitBlob) and contiguous and array.size and array.dtype.itemsize:
+        # Sending writes the array's own memory: nothing was copied to encode it.
+        view = np.frombuffer(blob.data, dtype=np.uint8)
+        assert np.shares_memory(view, array)
+
+
+def _through_pipe(message: tuple[dict[str, object], list[object]]) -> tuple[dict, list]:
+    read_end, write_end = os.pipe()
+    writer = threading.Thread(target=write_buffers, args=(write_end, message_buffers(*message)))
+    writer.start()
+    try:
+        got = read_message(read_end)
+    finally:
+        writer.join()
+        os.close(read_end)
+        os.close(write_end)
+    assert got is not None
+    return got
+
+
+@pytest.mark.parametrize("rows", [1, 4_000, 70_000])
+def test_large_arrays_cross_a_pipe_whole_and_writable(rows: int) -> None:
+    array = np.random.default_rng(rows).normal(size=(rows, 8))
+    ints = np.arange(rows * 3).reshape(3, rows).T  # F-ordered, crosses as it is laid out
+    header, blobs = _through_pipe(({"op": "call"}, [array_blob(array), array_blob(ints), b"x"]))
+    assert header == {"op": "call", "blobs": 3}
+    got = bytes_to_array(blobs[0])
+    assert np.array_equal(got, array) and got.flags.writeable and got.flags.aligned
+    assert np.array_equal(bytes_to_array(blobs[1]), ints)
+    assert bytes(blobs[2]) == b"x"
+
+
+def test_a_large_frame_read_in_place_is_followed_by_the_next_message() -> None:
+    big = b"a" * (3 * harness.LARGE_FRAME + 5)
+    read_end, write_end = os.pipe()
+    stream = encode_message({"n": 1}, [big, b"tail"]) + encode_message({"n": 2}, [b"next"])
+
+    def write() -> None:
+        for start in range(0, len(stream), 100_003):  # arrives in pieces
+            os.write(write_end, stream[start : start + 100_003])
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    reader = FrameReader()
+    taken = []
+    while len(taken) < 2:
+        message = reader.take()
+        if message is None:
+            assert reader.read_from(read_end) > 0
+        else:
+            taken.append(message)
+    writer.join()
+    os.close(read_end)
+    os.close(write_end)
+    assert taken[0][0]["n"] == 1 and taken[0][1] == [big, b"tail"]
+    assert taken[1][0]["n"] == 2 and taken[1][1] == [b"next"]
+
+
+def test_the_size_limit_holds_before_a_large_frame_is_read() -> None:
+    reader = FrameReader(max_bytes=10 * harness.LARGE_FRAME)
+    first = b"b" * (6 * harness.LARGE_FRAME)
+    message = encode_message({"op": "call"}, [first, first])
+    reader.feed(message[: len(message) - len(first) + 10])
+    with pytest.raises(MessageTooLarge, match="larger than"):  # said before the bytes come
+        reader.take()
+
+
+def test_a_writer_resumes_where_a_full_pipe_stopped_it() -> None:
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    parts = [b"h" * 10, memoryview(b"x" * 300_000), b"", memoryview(np.arange(90_000.0))]
+    expected = b"".join(bytes(p) for p in parts)
+    writer = BufferWriter(parts)
+    received = bytearray()
+    while not writer.done:
+        with contextlib.suppress(BlockingIOError):
+            writer.write_to(write_end)
+        received += os.read(read_end, 70_000)  # a slow reader: many short writes
+    os.close(write_end)
+    while chunk := os.read(read_end, 1 << 20):
+        received += chunk
+    os.close(read_end)
+    assert bytes(received) == expected

@@ -32,9 +32,12 @@ import sys
 import time
 import traceback
 import types
-from typing import Any
+from typing import Any, TypeAlias
 
 MAX_FRAME = 512 * 1024 * 1024
+LARGE_FRAME = 256 * 1024
+"""Frames this large are read into a buffer of their own (no copy when they are complete)."""
+READ_BYTES = 1 << 20
 MAX_DEPTH = 8
 MAX_ITEMS = 100_000
 MAX_STRING = 100_000
@@ -45,34 +48,124 @@ class ProtocolError(Exception):
     """A message that breaks the wire format or its limits."""
 
 
+class MessageTooLarge(ProtocolError):
+    """A message over the reader's size limit."""
+
+
 # -- frames ---------------------------------------------------------------------------------------
 
 
-def encode_message(header: dict[str, Any], blobs: list[bytes]) -> bytes:
-    """Serialise a header and its binary blobs into frames."""
+class SplitBlob:
+    """An array's `.npy` bytes as its header and a view of its memory, not copied.
+
+    The view keeps the array alive; the bytes it shows must not change until the message is
+    written (nothing runs in between: the writer is the thread that encoded them)."""
+
+    __slots__ = ("data", "header")
+
+    def __init__(self, header: bytes, data: memoryview) -> None:
+        self.header = header
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.header) + self.data.nbytes
+
+    def __bytes__(self) -> bytes:
+        return self.header + self.data.tobytes()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SplitBlob):
+            other = bytes(other)
+        return isinstance(other, bytes | bytearray | memoryview) and bytes(self) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+Blob: TypeAlias = "bytes | bytearray | SplitBlob"
+"""A binary frame: bytes (a `bytearray` for a large frame) as read from the wire, or, as
+encoded here, an array's `.npy` bytes in two parts so that the array's memory is written to the
+pipe without a copy."""
+
+
+def message_buffers(header: dict[str, Any], blobs: list[Any]) -> list[Any]:
+    """A message as the list of buffers to write, in order: length prefixes, the JSON header
+    and each blob (an array's memory as a view: it crosses with no copy on this side)."""
     header = {**header, "blobs": len(blobs)}
     payload = json.dumps(header, allow_nan=True).encode()
-    parts = [_LENGTH.pack(len(payload)), payload]
+    buffers: list[Any] = [_LENGTH.pack(len(payload)) + payload]
     for blob in blobs:
-        parts.append(_LENGTH.pack(len(blob)))
-        parts.append(blob)
-    return b"".join(parts)
+        if isinstance(blob, SplitBlob):
+            buffers.append(_LENGTH.pack(len(blob)) + blob.header)
+            if blob.data.nbytes:
+                buffers.append(blob.data)
+        else:
+            buffers.append(_LENGTH.pack(len(blob)))
+            buffers.append(blob)
+    return buffers
+
+
+def encode_message(header: dict[str, Any], blobs: list[Any]) -> bytes:
+    """Serialise a header and its binary blobs into frames, as one bytes object."""
+    return b"".join(message_buffers(header, blobs))
+
+
+_IOV_MAX = 512  # buffers per writev call (Linux accepts 1024)
+
+
+class BufferWriter:
+    """Writes a list of buffers to a file descriptor with `writev`, resuming where a short
+    (non-blocking) write stopped."""
+
+    def __init__(self, buffers: list[Any]) -> None:
+        self._views = [memoryview(b).cast("B") for b in buffers if len(b)]
+        self._index = 0
+
+    @property
+    def done(self) -> bool:
+        """Whether every byte was written."""
+        return self._index >= len(self._views)
+
+    def write_to(self, fd: int) -> int:
+        """One `writev`: the bytes written (raises BlockingIOError when the pipe is full)."""
+        views = self._views
+        written = os.writev(fd, views[self._index : self._index + _IOV_MAX])
+        count = written
+        while count and self._index < len(views):
+            size = views[self._index].nbytes
+            if count >= size:
+                count -= size
+                self._index += 1
+            else:
+                views[self._index] = views[self._index][count:]
+                count = 0
+        return written
+
+
+def write_buffers(fd: int, buffers: list[Any]) -> None:
+    """Write every buffer to a blocking file descriptor."""
+    writer = BufferWriter(buffers)
+    while not writer.done:
+        writer.write_to(fd)
 
 
 class FrameReader:
     """Incremental parser: feed bytes, take complete messages (header, blobs) out.
 
     The bytes fed are kept as they came (a list of chunks) and each frame is cut out once when
-    it is complete: a large array crosses with one copy here, not one per read.
+    it is complete. A frame of `LARGE_FRAME` bytes or more (an array, say) gets a buffer of its
+    own size as soon as its length is known, and :meth:`read_from` reads the rest of it straight
+    there: it crosses with no copy on this side.
     """
 
     def __init__(self, max_bytes: int = MAX_FRAME) -> None:
         self.max_bytes = max_bytes
+        self._target: bytearray | None = None  # a large frame, read straight into its buffer
+        self._filled = 0  # bytes of `_target` read so far
         self._chunks: collections.deque[bytes] = collections.deque()
         self._offset = 0  # bytes of the first chunk already taken
         self._size = 0  # bytes fed and not yet taken
         self._frame_length: int | None = None
-        self._frames: list[bytes] = []
+        self._frames: list[Any] = []
         self._header: dict[str, Any] | None = None
         self._taken = 0  # bytes of the current message already cut into frames
 
@@ -80,12 +173,33 @@ class FrameReader:
         """Append bytes read from the stream (the current message may hold `max_bytes`)."""
         if not data:
             return
+        if self._target is not None:  # the rest of a large frame first, then what follows it
+            room = len(self._target) - self._filled
+            self._target[self._filled : self._filled + min(room, len(data))] = data[:room]
+            self._filled += min(room, len(data))
+            data = data[room:]
+            if not data:
+                return
         self._chunks.append(bytes(data))
         self._size += len(data)
         if self._taken + self._size > self.max_bytes + 64:
-            raise ProtocolError(f"message larger than {self.max_bytes} bytes")
+            raise MessageTooLarge(f"message larger than {self.max_bytes} bytes")
 
-    def take(self) -> tuple[dict[str, Any], list[bytes]] | None:
+    def read_from(self, fd: int) -> int:
+        """Read what `fd` has (blocking or not, as the descriptor is) and keep it; the number of
+        bytes read, 0 at end of file. A large frame is read straight into a buffer of its own
+        size: it is never copied on this side."""
+        target = self._target
+        if target is None:
+            chunk = os.read(fd, READ_BYTES)
+            self.feed(chunk)
+            return len(chunk)
+        with memoryview(target) as view:
+            count = os.readv(fd, [view[self._filled :]])
+        self._filled += count
+        return count
+
+    def take(self) -> tuple[dict[str, Any], list[Any]] | None:
         """Return the next complete message, or None if more bytes are needed."""
         while True:
             header = self._header
@@ -98,11 +212,28 @@ class FrameReader:
                     return None
                 (length,) = _LENGTH.unpack(self._cut(4))
                 if length > self.max_bytes:
-                    raise ProtocolError(f"frame of {length} bytes is over the limit")
+                    raise MessageTooLarge(f"frame of {length} bytes is over the limit")
+                if self._taken + length > self.max_bytes + 64:
+                    raise MessageTooLarge(f"message larger than {self.max_bytes} bytes")
                 self._frame_length = length
-            if self._size < self._frame_length:
+            frame: bytes | bytearray
+            if self._target is not None:
+                if self._filled < self._frame_length:
+                    return None
+                frame, self._target = self._target, None
+                self._taken += len(frame)
+            elif self._size >= self._frame_length:
+                frame = self._cut(self._frame_length)
+            elif self._frame_length >= LARGE_FRAME:
+                # Read the rest in place: what came already is copied in, once.
+                have = self._size
+                target = bytearray(self._frame_length)
+                target[:have] = self._cut(have)
+                self._target, self._filled = target, have
+                self._taken -= have  # counted when the frame is complete
+                continue
+            else:
                 return None
-            frame = self._cut(self._frame_length)
             self._frame_length = None
             if self._header is None:
                 self._header = _parse_header(frame)
@@ -129,7 +260,7 @@ class FrameReader:
         return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
-def _parse_header(frame: bytes) -> dict[str, Any]:
+def _parse_header(frame: bytes | bytearray) -> dict[str, Any]:
     try:
         header = json.loads(frame)
     except (ValueError, UnicodeDecodeError) as error:
@@ -141,17 +272,15 @@ def _parse_header(frame: bytes) -> dict[str, Any]:
     return header
 
 
-def read_message(fd: int) -> tuple[dict[str, Any], list[bytes]] | None:
+def read_message(fd: int) -> tuple[dict[str, Any], list[Blob]] | None:
     """Blocking read of one message from a file descriptor; None at end of file."""
     reader = FrameReader()
     while True:
         message = reader.take()
         if message is not None:
             return message
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
+        if not reader.read_from(fd):
             return None
-        reader.feed(chunk)
 
 
 def write_all(fd: int, data: bytes) -> None:
@@ -167,6 +296,13 @@ def write_all(fd: int, data: bytes) -> None:
 
 def array_to_bytes(array: Any) -> bytes:
     """`.npy` bytes of a plain numeric array (object arrays are refused, never pickled)."""
+    blob = array_blob(array)
+    return bytes(blob) if isinstance(blob, SplitBlob) else blob
+
+
+def array_blob(array: Any) -> SplitBlob | bytes:
+    """An array as `.npy` data to send: its header and a view of its memory when the array is
+    contiguous (nothing copied), else `.npy` bytes. Object arrays are refused, never pickled."""
     import numpy as np
     from numpy.lib import format as npy_format
 
@@ -174,15 +310,20 @@ def array_to_bytes(array: Any) -> bytes:
     if array.dtype.hasobject:
         raise TypeError("an array of Python objects (dtype=object) cannot be returned")
     buffer = io.BytesIO()
-    try:  # the header np.save writes, then the data in one piece (np.save writes it in parts)
+    try:  # the header np.save writes, then the data as it lies in memory
         fields = npy_format.header_data_from_array_1_0(array)
         npy_format.write_array_header_1_0(buffer, fields)
     except ValueError:  # a header too long for format 1.0: np.save picks the version
         buffer = io.BytesIO()
         np.save(buffer, array, allow_pickle=False)
         return buffer.getvalue()
-    data: bytes = array.tobytes(order="F" if fields["fortran_order"] else "C")
-    return buffer.getvalue() + data
+    order = "F" if fields["fortran_order"] else "C"
+    try:
+        flat = array.ravel(order=order)  # a view when the array is contiguous in that order
+        data = memoryview(flat.view(np.uint8)) if flat.dtype.itemsize else memoryview(b"")
+    except (ValueError, TypeError):  # a dtype numpy will not view as bytes
+        data = memoryview(array.tobytes(order=order))
+    return SplitBlob(buffer.getvalue(), data)
 
 
 # The header `np.save` writes for a plain array, e.g. {'descr': '<f8', 'fortran_order': False,
@@ -195,10 +336,11 @@ _NPY_HEADER = re.compile(
 _NPY_MAGIC = b"\x93NUMPY"
 
 
-def _read_npy_quickly(data: bytes) -> Any:
+def _read_npy_quickly(blob: Any) -> Any:
     """The array in `.npy` bytes with a plain header, as a new writable array; None otherwise."""
     import numpy as np
 
+    data = blob.header if isinstance(blob, SplitBlob) else blob
     if data[:6] != _NPY_MAGIC or len(data) < 10:
         return None
     if data[6] == 1:
@@ -228,14 +370,18 @@ def _read_npy_quickly(data: bytes) -> Any:
     shape = tuple(int(part) for part in shape_text.replace(",", " ").split())
     count = math.prod(shape)
     offset = start + length
+    if isinstance(blob, SplitBlob):
+        if len(data) != offset:
+            return None
+        data, offset = blob.data, 0
     if len(data) - offset != count * dtype.itemsize:
         return None
     flat = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
     return flat.reshape(shape, order="F" if fortran == "True" else "C").copy(order="K")
 
 
-def bytes_to_array(data: bytes) -> Any:
-    """Read `.npy` bytes without ever unpickling."""
+def bytes_to_array(data: Any) -> Any:
+    """Read `.npy` bytes (or a :class:`SplitBlob`) without ever unpickling; a new array."""
     import numpy as np
 
     try:
@@ -245,7 +391,7 @@ def bytes_to_array(data: bytes) -> Any:
     if quick is not None:
         return quick
     try:
-        array = np.load(io.BytesIO(data), allow_pickle=False)
+        array = np.load(io.BytesIO(bytes(data)), allow_pickle=False)
     except Exception as error:  # any malformed .npy is a protocol error, whatever numpy raises
         raise ProtocolError(f"bad array data: {error}") from error
     if not isinstance(array, np.ndarray):
@@ -257,7 +403,7 @@ class Encoder:
     """Turn Python values into tagged JSON plus blobs. Used on both sides of the wire."""
 
     def __init__(self, register: Any = None, *, discard_arrays: bool = False) -> None:
-        self.blobs: list[bytes] = []
+        self.blobs: list[Blob] = []
         self.register = register
         self.discard_arrays = discard_arrays
 
@@ -274,10 +420,10 @@ class Encoder:
         if isinstance(value, np.ndarray):
             if self.discard_arrays:  # timing runs: the result is not checked, skip the copy
                 return {"t": "none"}
-            self.blobs.append(array_to_bytes(value))
+            self.blobs.append(array_blob(value))
             return {"t": "array", "b": len(self.blobs) - 1}
         if isinstance(value, np.generic):
-            self.blobs.append(array_to_bytes(np.asarray(value)))
+            self.blobs.append(array_blob(np.asarray(value)))
             return {"t": "npscalar", "b": len(self.blobs) - 1}
         if isinstance(value, int):
             return {"t": "int", "v": str(int.__index__(value))}
@@ -329,7 +475,7 @@ class Handle:
     handle_id: int
 
 
-def decode_value(tree: Any, blobs: list[bytes], make_handle: Any, depth: int = 0) -> Any:
+def decode_value(tree: Any, blobs: list[Blob], make_handle: Any, depth: int = 0) -> Any:
     """Decode a tagged value (grader side: `make_handle(tree)` builds proxies for objects)."""
     if depth > MAX_DEPTH + 1:
         raise ProtocolError("value nested too deeply")
@@ -407,7 +553,7 @@ class Executor:
         type_name = value.__name__ if isinstance(value, type) else type(value).__name__
         return {"t": kind, "id": handle_id, "type": str(type_name)[:200]}
 
-    def decode(self, tree: Any, blobs: list[bytes], depth: int = 0) -> Any:
+    def decode(self, tree: Any, blobs: list[Blob], depth: int = 0) -> Any:
         """Decode an argument sent by the grader (refs point at kept objects; code is compiled)."""
         if isinstance(tree, dict) and tree.get("t") == "ref":
             return self.objects[int(tree["id"])]
@@ -430,8 +576,8 @@ class Executor:
     # requests ----------------------------------------------------------------------------------
 
     def handle(
-        self, request: dict[str, Any], blobs: list[bytes]
-    ) -> tuple[dict[str, Any], list[bytes]]:
+        self, request: dict[str, Any], blobs: list[Blob]
+    ) -> tuple[dict[str, Any], list[Blob]]:
         """Answer one request: load, get or call."""
         op = request.get("op")
         try:
@@ -479,7 +625,7 @@ class Executor:
             return self._exception(error), []
 
     def _timed_calls(
-        self, function: Any, request: dict[str, Any], blobs: list[bytes]
+        self, function: Any, request: dict[str, Any], blobs: list[Blob]
     ) -> tuple[Any, float]:
         """Call `function` with the request's arguments; the result and the seconds it took.
 
@@ -519,7 +665,7 @@ class Executor:
         pure: bool = False,
         siblings: tuple[Any, dict[str, Any]] | None = None,
         returned_object: bool = False,
-    ) -> tuple[dict[str, Any], list[bytes]]:
+    ) -> tuple[dict[str, Any], list[Blob]]:
         encoder = Encoder(self.register, discard_arrays=discard)
         try:
             tree = encoder.encode(value)
@@ -881,7 +1027,7 @@ def serve(request_fd: int, response_fd: int, executor: Executor) -> None:
             sys.stderr.flush()
         except Exception:
             pass
-        write_all(response_fd, encode_message(reply, reply_blobs))
+        write_buffers(response_fd, message_buffers(reply, reply_blobs))
 
 
 # -- processes ------------------------------------------------------------------------------------

@@ -32,7 +32,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mlcamp.grader import harness
-from mlcamp.grader.harness import FrameReader, ProtocolError, encode_message
+from mlcamp.grader.harness import (
+    Blob,
+    BufferWriter,
+    FrameReader,
+    MessageTooLarge,
+    ProtocolError,
+    message_buffers,
+)
 
 IsolationMode = Literal["bwrap", "fallback"]
 
@@ -168,6 +175,17 @@ def _hidden_paths() -> list[Path]:
     return sorted({Path(p).resolve() for p in paths if p})
 
 
+MALLOC_ENVIRONMENT = {
+    # Arrays up to 32 MB come from the heap, and freed memory stays there to be used again:
+    # glibc otherwise maps each large array afresh and unmaps it when freed, so that every copy
+    # of an argument, and every temporary array of the code being timed, pays a page fault per
+    # 4 KB (milliseconds per megabyte on a virtual machine), and the same code's time varies
+    # with where its arrays happened to land.
+    "MALLOC_MMAP_THRESHOLD_": str(32 * 1024 * 1024),
+    "MALLOC_TRIM_THRESHOLD_": str(256 * 1024 * 1024),
+}
+
+
 def _bwrap_arguments() -> list[str]:
     """The bubblewrap command line: an empty root with the system and Python read-only."""
     arguments = [
@@ -199,10 +217,10 @@ def _bwrap_arguments() -> list[str]:
         "--setenv",
         "PYTHONHASHSEED",
         "0",
-        "--ro-bind",
-        "/usr",
-        "/usr",
     ]
+    for name, value in MALLOC_ENVIRONMENT.items():
+        arguments += ["--setenv", name, value]
+    arguments += ["--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):
             arguments += ["--symlink", os.readlink(top), top]
@@ -241,6 +259,7 @@ def _fallback_environment() -> dict[str, str]:
         "MKL_NUM_THREADS": "1",
         "PYTHONHASHSEED": "0",
         "LANG": "C.UTF-8",
+        **MALLOC_ENVIRONMENT,
     }
 
 
@@ -585,24 +604,24 @@ class Submission:
         self._output_poll.register(output_r, select.POLLIN)
 
     def request(
-        self, header: dict[str, Any], blobs: list[bytes], timeout: float
-    ) -> tuple[dict[str, Any], list[bytes]]:
+        self, header: dict[str, Any], blobs: list[Blob], timeout: float
+    ) -> tuple[dict[str, Any], list[Blob]]:
         """Send a request and wait for its reply, enforcing time, output and size limits."""
         if self.ended is not None:
             raise self.ended
-        pending = memoryview(encode_message(header, blobs))
+        pending = BufferWriter(message_buffers(header, blobs))
         total_deadline = self.started + self.limits.seconds_total
         deadline = min(time.monotonic() + timeout, total_deadline)
         selector = self._selector
         writing = False
         try:
             try:  # most requests fit in the pipe at once: no need to wait to write them
-                pending = pending[os.write(self.request_w, pending) :]
+                pending.write_to(self.request_w)
             except BlockingIOError:
                 pass
             except BrokenPipeError:
-                pending = pending[:0]  # the child is gone: reading says how it ended
-            if pending:
+                pending = BufferWriter([])  # the child is gone: reading says how it ended
+            if not pending.done:
                 selector.register(self.request_w, selectors.EVENT_WRITE, "request")
                 writing = True
             else:
@@ -629,13 +648,14 @@ class Submission:
                 for key, _ in selector.select(min(remaining, WATCH_INTERVAL)):
                     if key.data == "request":
                         try:
-                            written = os.write(self.request_w, pending)
+                            pending.write_to(self.request_w)
+                        except BlockingIOError:
+                            continue
                         except BrokenPipeError:
                             selector.unregister(self.request_w)
                             writing = False
                             continue
-                        pending = pending[written:]
-                        if not pending:
+                        if pending.done:
                             selector.unregister(self.request_w)
                             writing = False
                     elif key.data == "output":
@@ -667,28 +687,30 @@ class Submission:
         self._last_watch = now
         return True
 
-    def _take(self) -> tuple[dict[str, Any], list[bytes]] | None:
+    def _take(self) -> tuple[dict[str, Any], list[Blob]] | None:
         try:
             return self._reader.take()
+        except MessageTooLarge as error:
+            raise self._too_large() from error
         except ProtocolError as error:
             raise self._end("bad_result", f"the result could not be read: {error}") from error
 
     def _read_response(self) -> bool | None:
         """Read what the child sent: True (some bytes), None (nothing yet), False (it ended)."""
         try:
-            chunk = os.read(self.response_r, 1 << 20)
+            if not self._reader.read_from(self.response_r):
+                return False
         except BlockingIOError:
             return None
-        if not chunk:
-            return False
-        try:
-            self._reader.feed(chunk)
         except ProtocolError as error:
-            raise self._end(
-                "bad_result",
-                f"the result is too large (over {self.limits.result_max_bytes // 2**20} MB)",
-            ) from error
+            raise self._too_large() from error
         return True
+
+    def _too_large(self) -> SubmissionEnded:
+        return self._end(
+            "bad_result",
+            f"the result is too large (over {self.limits.result_max_bytes // 2**20} MB)",
+        )
 
     def _read_output(self) -> bool:
         try:

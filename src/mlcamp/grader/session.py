@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from mlcamp.grader.harness import Encoder, Executor, Handle, ProtocolError, decode_value
+from mlcamp.grader.harness import Blob, Encoder, Executor, Handle, ProtocolError, decode_value
 from mlcamp.grader.sandbox import SubmissionEnded
 from mlcamp.labs.checking import LearnerError
 
@@ -32,8 +32,8 @@ class Channel(Protocol):
     """Something that answers requests: a sandboxed submission or an in-process executor."""
 
     def request(
-        self, header: dict[str, Any], blobs: list[bytes], timeout: float
-    ) -> tuple[dict[str, Any], list[bytes]]: ...
+        self, header: dict[str, Any], blobs: list[Blob], timeout: float
+    ) -> tuple[dict[str, Any], list[Blob]]: ...
 
 
 class LocalChannel:
@@ -47,8 +47,8 @@ class LocalChannel:
         self.executor = Executor()
 
     def request(
-        self, header: dict[str, Any], blobs: list[bytes], timeout: float
-    ) -> tuple[dict[str, Any], list[bytes]]:
+        self, header: dict[str, Any], blobs: list[Blob], timeout: float
+    ) -> tuple[dict[str, Any], list[Blob]]:
         """Answer directly, without a sandbox or limits."""
         if header.get("op") == "load":
             header = {**header, "forbidden_imports": [], "forbidden_calls": []}
@@ -79,7 +79,7 @@ class Session:
         self.requests = 0
         # Plain data attributes of sandboxed objects, as the sandbox sent them along with another
         # attribute of the same object; valid until the next request that may run code there.
-        self._known: dict[int, dict[str, tuple[dict[str, Any], list[bytes]]]] = {}
+        self._known: dict[int, dict[str, tuple[dict[str, Any], list[Blob]]]] = {}
         # (class name, name) pairs read as methods of that class ((None, name) for the module's
         # functions and classes): called by name directly from then on.
         self._methods: set[tuple[str | None, str]] = set()
@@ -87,7 +87,7 @@ class Session:
     def _send(
         self,
         header: dict[str, Any],
-        blobs: list[bytes],
+        blobs: list[Blob],
         method_key: tuple[str | None, str] | None = None,
     ) -> Any:
         self.requests += 1
@@ -135,10 +135,10 @@ class Session:
         except ProtocolError as error:
             raise LearnerError("bad_result", f"the result could not be read: {error}") from error
 
-    def _remember_siblings(self, target: Any, siblings: Any, blobs: list[bytes]) -> None:
+    def _remember_siblings(self, target: Any, siblings: Any, blobs: list[Blob]) -> None:
         if type(target) is not int or not isinstance(siblings, dict):
             return
-        known: dict[str, tuple[dict[str, Any], list[bytes]]] = {}
+        known: dict[str, tuple[dict[str, Any], list[Blob]]] = {}
         for name, tree in list(siblings.items())[:256]:
             if isinstance(tree, dict) and tree.get("t") in _DATA_TAGS:
                 known[str(name)] = (tree, blobs)  # decoded when read (most never are)
@@ -162,7 +162,7 @@ class Session:
 
     def encode_arguments(
         self, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> tuple[Any, Any, list[bytes]]:
+    ) -> tuple[Any, Any, list[Blob]]:
         """Encode call arguments (arrays become blobs, proxies become references)."""
         encoder = Encoder()
         encoded_args = [encoder.encode(arg) for arg in args]
