@@ -471,10 +471,11 @@ class _CheckHeadStart:
 
     @staticmethod
     def _new() -> tuple[Sandbox, AttemptRecorder]:
-        from mlcamp.grader.sandbox import Sandbox
+        from mlcamp.grader.sandbox import SHORT_SPIN_SECONDS, Sandbox
         from mlcamp.practice.recorder import AttemptRecorder
 
-        sandbox = Sandbox()
+        # The recorder loads the store on the second core meanwhile: no polling for long.
+        sandbox = Sandbox(spin_seconds=SHORT_SPIN_SECONDS)
         sandbox.launch()  # the zygote boots while the grader's modules load
         recorder = AttemptRecorder()
         try:
@@ -543,7 +544,6 @@ def _check_with(
                 target,
                 grader=Grader(sandbox),
                 performance=speed,
-                before_timing=recorder.quiet,
             )
     except SandboxUnavailable as exc:
         errors.print(f"{exc}", markup=False)
