@@ -143,3 +143,34 @@ def test_solution_opens_after_a_pass_or_when_forced(tmp_path: Path) -> None:
         learner = store.get_or_create_learner("me")
         events = store.lab_events(learner.id, LAB, "solution")
     assert [event.forced for event in events] == [True, False]
+
+
+def _console_script(*arguments: str) -> tuple[int, str]:
+    """Run `mlcamp` as the console script does (through `main`), in a new process."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "from mlcamp.cli import main; main()", *arguments],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "COLUMNS": "100", "NO_COLOR": "1"},
+        timeout=120,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_check_run_on_its_own_takes_the_same_arguments_as_in_the_group() -> None:
+    # `main` runs `mlcamp check` as an app of its own (faster to start): same parameters, same
+    # help, same usage errors as the command in the full app.
+    grouped = runner.invoke(app, ["check", "--help"], env={"COLUMNS": "100", "NO_COLOR": "1"})
+    code, alone = _console_script("check", "--help")
+    assert code == 0 and grouped.exit_code == 0
+    for text in ("--json", "--speed", "--no-speed", "lab_id", "file", "exit 0 pass"):
+        assert text in alone and text in grouped.output
+    assert "mlcamp check [OPTIONS]" in alone
+    assert _console_script("check")[0] == 2  # the lab is missing
+    code, output = _console_script("check", LAB, "--fast")
+    assert code == 2 and "No such option: --fast" in output
+    code, output = _console_script("check", "no-such-lab")
+    assert code == 2 and "no lab 'no-such-lab'" in output

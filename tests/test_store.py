@@ -543,6 +543,12 @@ def test_lab_attempts_and_events(store: Store) -> None:
     assert [a.id for a in store.lab_attempts(learner.id, "kmeans")] == [first.id, second.id]
     assert len(store.lab_attempts(learner.id)) == 3
     assert store.lab_attempts(learner.id, "kmeans")[0] == first
+    assert store.passed_labs(learner.id) == {"kmeans"}  # pca errored; kmeans passed once
+    store.record_lab_attempt(learner.id, "kmeans", "fail", 0.5, report)  # a pass stays a pass
+    store.record_lab_attempt(learner.id, "pca", "pass", 1.0, report)
+    assert store.passed_labs(learner.id) == {"kmeans", "pca"}
+    other = store.get_or_create_learner("someone-else")
+    assert store.passed_labs(other.id) == frozenset()
 
     with pytest.raises(ValueError, match="status"):
         store.record_lab_attempt(learner.id, "kmeans", "passed", 1.0, {})

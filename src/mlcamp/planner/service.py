@@ -77,7 +77,7 @@ def learner_progress(store: Store, curriculum: Curriculum) -> Progress:
             continue  # a topic no longer in the content: kept in the store, ignored here
         states[canonical] = status.state
         completed[canonical] = status.updated_at.date()
-    passed = frozenset(a.lab_id for a in store.lab_attempts(learner) if a.status == "pass")
+    passed = store.passed_labs(learner)
     review_dates: tuple[date, ...] = ()
     cards = getattr(store, "review_cards", None)
     if cards is not None:

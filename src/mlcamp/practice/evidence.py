@@ -86,7 +86,7 @@ def record_graded(store: Store, attempt: GradedAttempt) -> list[str]:
 def warm_up(store: Store) -> None:
     """Read what :func:`record_graded` reads, so that its first use in a process is fast."""
     learner = learner_id(store)
-    store.lab_attempts(learner)
+    store.passed_labs(learner)
     store.topic_statuses(learner)
 
 
@@ -104,7 +104,7 @@ def complete_topics(store: Store, lab_id: str, topics: tuple[str, ...] | list[st
     if not open_topics:
         return []
     labs_of = _labs_of_topics(open_topics)
-    passed = {a.lab_id for a in store.lab_attempts(learner) if a.status == "pass"}
+    passed = store.passed_labs(learner)
     completed = []
     for topic_id, labs in labs_of.items():
         if finished(topic_id) or not set(labs) <= passed:

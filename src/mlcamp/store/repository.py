@@ -546,6 +546,20 @@ class Store:
         )
         return list(found)
 
+    def passed_labs(self, learner_id: int) -> frozenset[str]:
+        """The ids of the labs the learner has passed at least once (no report is read)."""
+        return self._remember(("passed_labs", learner_id), lambda: self._read_passed(learner_id))
+
+    def _read_passed(self, learner_id: int) -> frozenset[str]:
+        query = (
+            select(LabAttempt.lab_id)
+            .where(LabAttempt.learner_id == learner_id, LabAttempt.status == "pass")
+            .distinct()
+        )
+        with self._session(write=False) as session:
+            self._require_learner(session, learner_id)
+            return frozenset(session.scalars(query))
+
     def _read_lab_attempts(
         self, learner_id: int, lab_id: str | None = None
     ) -> list[LabAttemptRecord]:
