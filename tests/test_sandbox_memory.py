@@ -1,9 +1,11 @@
-"""Memory in the sandbox: large arrays freed by the learner's code are reused, not mapped afresh.
+"""Memory in the sandbox, measured in page faults in each isolation mode.
 
-glibc's default maps each large array on its own and unmaps it when freed, so that every copy of
-an argument and every temporary array of the code being timed pays a page fault per 4 KB. The
-sandbox's processes keep freed memory instead (see `MALLOC_ENVIRONMENT`); this checks the effect,
-in each isolation mode, by counting the page faults of a second, identical allocation.
+- Large arrays freed by the learner's code are reused, not mapped afresh: glibc's default maps
+  each large array on its own and unmaps it when freed, so that every copy of an argument and
+  every temporary array of the code being timed pays a page fault per 4 KB (the sandbox's
+  processes keep freed memory instead, see `MALLOC_ENVIRONMENT`).
+- A garbage collection in a child does not copy the zygote's pages: the zygote freezes its
+  objects before it forks, so that a collection does not write to (and copy) every one of them.
 """
 
 from __future__ import annotations
@@ -55,3 +57,39 @@ def test_a_freed_large_array_is_reused_without_page_faults(mode: str) -> None:
     # 16 MB mapped afresh costs hundreds of page faults (thousands without huge pages); memory
     # used again costs next to none.
     assert faults < 200, f"{faults} page faults: freed memory was given back and mapped again"
+
+
+GC_SOURCE = """
+import gc, resource
+
+def faults_of_a_collection():
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    gc.collect()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_collection_in_a_child_copies_few_of_the_zygote_s_pages(mode: str) -> None:
+    with Sandbox(mode) as box:  # type: ignore[arg-type]
+        submission = box.submit(Limits())
+        try:
+            reply, _ = submission.request(
+                {
+                    "op": "load",
+                    "source": GC_SOURCE,
+                    "filename": "collect.py",
+                    "module": "collect",
+                    "forbidden_imports": [],
+                    "forbidden_calls": [],
+                    "entry_points": ["faults_of_a_collection"],
+                },
+                [],
+                10.0,
+            )
+            assert reply.get("ok"), reply
+            faults = Learner(Session(submission, 10.0), "collect").faults_of_a_collection()
+        finally:
+            submission.close()
+    # Unfrozen, NumPy's and Python's objects make a collection copy over a thousand pages.
+    assert faults < 300, f"{faults} page faults: the collection wrote to the zygote's objects"

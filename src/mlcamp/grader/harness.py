@@ -18,6 +18,7 @@ from __future__ import annotations
 import builtins
 import collections
 import contextlib
+import gc
 import io
 import json
 import linecache
@@ -1244,6 +1245,11 @@ def zygote_main(control_fd: int, config: dict[str, Any]) -> None:
     import numpy.random  # noqa: F401
 
     index_functions()  # each child's guard then finds forbidden functions without a scan
+    # The children share the zygote's memory until they write to it: a garbage collection in
+    # a child would write to every object the zygote made (NumPy's included) and copy every
+    # page of them. Frozen, those objects are left out of the children's collections.
+    gc.collect()
+    gc.freeze()
     _prctl(_PR_SET_CHILD_SUBREAPER, 1)
     _prctl(_PR_SET_DUMPABLE, 0)
     control = socket.socket(fileno=control_fd)
