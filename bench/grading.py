@@ -89,6 +89,13 @@ def row(name: str, times: list[float], baseline: list[float] | None = None) -> s
     return f"  {name:34s} median {median * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  {ratio}"
 
 
+def numpy_start_ms() -> float:
+    """Milliseconds a fresh `python -c "import numpy"` takes (best of 3): the machine's speed
+    at the moment, since these machines' speed drifts (DESIGN §4 measured ~110 ms)."""
+    command = [sys.executable, "-c", "import numpy"]
+    return 1000 * min(measure(lambda: subprocess.run(command, check=True), 3))
+
+
 def main() -> None:
     """Print the table for every lab (or the ones named)."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -102,7 +109,8 @@ def main() -> None:
     cli_medians: dict[str, float] = {}
     try:
         with Grader() as sandboxed, Grader(local=True) as local:
-            print(f"isolation: {sandboxed.isolation}; {args.repeat} runs each\n")
+            print(f"isolation: {sandboxed.isolation}; {args.repeat} runs each")
+            print(f'machine: a fresh `python -c "import numpy"` takes {numpy_start_ms():.0f} ms\n')
             for lab in labs:
                 # Warm-up: fills the oracle cache and starts the zygote.
                 sandboxed.grade(lab, lab.reference, options)
@@ -123,6 +131,7 @@ def main() -> None:
                 print(f"  sandbox overhead per submission: {overhead * 1000:.1f} ms\n")
     finally:
         shutil.rmtree(home, ignore_errors=True)
+    print(f'machine at the end: `python -c "import numpy"` takes {numpy_start_ms():.0f} ms\n')
     groups = [("the six labs of the targets", ISSUE_LABS), ("all labs measured", tuple(overheads))]
     for title, ids in groups:
         measured = [lab_id for lab_id in ids if lab_id in overheads]
