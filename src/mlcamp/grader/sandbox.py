@@ -564,7 +564,10 @@ class Sandbox:
             self._stop_process()
             return None
         status = reply.get("status")
-        if self._zygote_pid is not None and harness._descendants(self._zygote_pid):
+        # The zygote is a subreaper: whatever survived its cleanup is still in its tree, which
+        # its `children` files list without reading every process of the machine (1.5 ms with
+        # 70 processes, several times that on a desktop).
+        if self._zygote_pid is not None and harness.count_descendants(self._zygote_pid, 0):
             # Something survived the zygote's cleanup: trust nothing and restart the sandbox.
             self._stop_process()
         return status if isinstance(status, int) else None
