@@ -189,6 +189,30 @@ def test_forbidden_import_caught_even_when_the_error_is_swallowed(grader: Grader
     assert report.tests[0].kind == "forbidden_import"
 
 
+def test_a_module_name_that_lies_about_itself_is_still_caught(grader: Grader, lab: Lab) -> None:
+    # A str subclass whose comparisons always say "not that one", through both ways in.
+    sneaky = (
+        "import importlib\n\n"
+        "class Sneaky(str):\n"
+        "    def __eq__(self, other):\n        return False\n"
+        "    __hash__ = str.__hash__\n"
+        "    def startswith(self, *args):\n        return False\n"
+    )
+    attempts = [
+        ("__import__(Sneaky('pan' + 'das'))", "pandas"),
+        ("importlib.import_module(Sneaky('sk' + 'learn'))", "sklearn"),
+    ]
+    for attempt, module in attempts:
+        code = sneaky + GOOD_BODY.replace(
+            "return 2.0 * np.asarray",
+            f"try:\n        {attempt}\n    except ImportError:\n        pass\n"
+            "    return 2.0 * np.asarray",
+        )
+        report = grade(grader, lab, code)
+        assert report.tests[0].kind == "forbidden_import", (attempt, report.tests[0])
+        assert module in report.tests[0].message
+
+
 def test_forbidden_call_through_an_alias_is_caught(grader: Grader, lab: Lab) -> None:
     code = before_return("f = getattr(np.linalg, 'lst' + 'sq')\n    f(np.eye(2), np.ones(2))")
     report = grade(grader, lab, code)

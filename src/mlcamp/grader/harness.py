@@ -866,6 +866,8 @@ def install_guard(executor: Executor, imports: list[str], calls: list[str]) -> N
         return
 
     def forbidden_module(name: str) -> str | None:
+        if isinstance(name, str):
+            name = str.__str__(name)  # the plain value, whatever a subclass says of itself
         for banned in imports:
             if name == banned or name.startswith(banned + "."):
                 return banned
@@ -888,16 +890,27 @@ def install_guard(executor: Executor, imports: list[str], calls: list[str]) -> N
     sys.meta_path.insert(0, Finder())
     original_import = builtins.__import__
 
+    allowed: set[tuple[str, tuple[str, ...]]] = set()  # NumPy imports inside its functions
+
     def guarded_import(
         name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0
     ) -> Any:
-        if level == 0:
-            banned = forbidden_module(name)
-            if banned is None and fromlist:
-                for item in fromlist:
+        if level == 0 and isinstance(name, str):
+            # Checked and imported as plain strings, read once: a str subclass or an iterable
+            # that answers differently the second time cannot slip a forbidden name through.
+            name = str.__str__(name)
+            items = tuple(fromlist) if fromlist else ()
+            if all(isinstance(item, str) for item in items):
+                items = tuple(str.__str__(item) for item in items)
+            key = (name, items)
+            if key not in allowed:
+                banned = forbidden_module(name)
+                for item in items:
                     banned = banned or forbidden_module(f"{name}.{item}")
-            if banned:
-                raise refuse(banned)
+                if banned:
+                    raise refuse(banned)
+                allowed.add(key)
+            fromlist = items
         return original_import(name, globals, locals, fromlist, level)
 
     builtins.__import__ = guarded_import
@@ -906,6 +919,8 @@ def install_guard(executor: Executor, imports: list[str], calls: list[str]) -> N
     original_import_module = importlib.import_module
 
     def guarded_import_module(name: str, package: str | None = None) -> Any:
+        if isinstance(name, str):
+            name = str.__str__(name)
         banned = forbidden_module(name)
         if banned:
             raise refuse(banned)
