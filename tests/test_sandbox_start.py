@@ -90,3 +90,19 @@ def test_requests_are_answered_whether_or_not_either_side_polls(spin: float) -> 
             assert [learner.later(s) for s in (0.0, 0.001, 0.02)] == [0.0, 0.001, 0.02]
         finally:
             submission.close()
+
+
+def test_polling_is_short_while_another_submission_runs() -> None:
+    # Two sandboxes of one process (the web app's pool): the second submission to start while
+    # the first runs has no spare core to poll on; once both end, polling is long again.
+    limits = sandbox_module.Limits()
+    with Sandbox("fallback", spin_seconds=0.002) as first, Sandbox("fallback") as second:
+        alone = first.submit(limits)
+        assert alone.spin_seconds == 0.002
+        beside = second.submit(limits)
+        assert beside.spin_seconds == min(second.spin_seconds, sandbox_module.SHORT_SPIN_SECONDS)
+        beside.close()
+        alone.close()
+        again = second.submit(limits)
+        assert again.spin_seconds == second.spin_seconds
+        again.close()

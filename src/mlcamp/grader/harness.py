@@ -1170,7 +1170,11 @@ def _child_main(fds: list[int], config: dict[str, Any], control: socket.socket) 
     import shutil
     import tempfile
 
+    global SPIN_SECONDS
     request_fd, response_fd, output_fd = fds
+    spin = config.get("spin_seconds")
+    if isinstance(spin, int | float) and 0 <= spin <= 0.01:
+        SPIN_SECONDS = float(spin)
     try:
         control.close()
         os.setsid()

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,15 +52,37 @@ WATCH_INTERVAL = 0.1
 """Seconds between checks of the number of processes a submission runs."""
 _SPARE_CORE = (os.cpu_count() or 1) >= 2
 SPIN_SECONDS = 0.002 if _SPARE_CORE else 0.0
-"""How long the grader polls for a reply, and the sandbox for the next request, before sleeping
-(only with a core to spare). Checks send a request every few hundred microseconds to a few
+"""How long the grader polls for a reply, and the sandbox for the next request, before sleeping,
+when a core is spare. Checks send a request every few hundred microseconds to a few
 milliseconds, and a process that went to sleep wakes up late on a virtual machine: measured on
-a 2-core VM, polling 2 ms instead of 0.3 ms cut a warm grading's sandbox overhead by 10 to 40 ms
-per submission (k-means, PCA), more when the machine was busy."""
+a 2-core VM, polling 2 ms instead of 0.3 ms made a warm grading's sandbox overhead about 20%
+smaller."""
 SHORT_SPIN_SECONDS = 0.0003 if _SPARE_CORE else 0.0
-"""The polling for a grading that shares the machine with work of its own (`mlcamp check`
-loads the store in another process meanwhile): there the second core is not spare, and
-polling 2 ms made the whole command 7-9% slower on a 2-core VM."""
+"""The polling when no core is spare: while another submission of this process runs (the web
+app grades two at once on two cores: polling 2 ms made its checks 40% slower under load), and
+for `mlcamp check`, which loads the store in another process meanwhile (7-9% slower)."""
+
+
+class _Running:
+    """How many submissions this process runs at the moment (each on a core of its own)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def add(self) -> int:
+        """Count one more; how many ran before it."""
+        with self._lock:
+            self.count += 1
+            return self.count - 1
+
+    def remove(self) -> None:
+        """Count one fewer."""
+        with self._lock:
+            self.count -= 1
+
+
+_RUNNING = _Running()
 
 
 @dataclass(frozen=True)
@@ -493,8 +516,12 @@ class Sandbox:
         request_r, request_w = os.pipe()
         response_r, response_w = os.pipe()
         output_r, output_w = os.pipe()
+        # Polling for long only while this is the one submission running: with another one,
+        # the core it would poll on is not spare.
+        spin = min(self.spin_seconds, SHORT_SPIN_SECONDS) if _RUNNING.count else self.spin_seconds
         config = {
             "op": "fork",
+            "spin_seconds": spin,
             "memory_bytes": limits.memory_bytes,
             "cpu_seconds": limits.seconds_total + 1,
             "file_bytes": limits.file_bytes,
@@ -513,7 +540,7 @@ class Sandbox:
             for fd in (request_w, response_r, output_r):
                 os.close(fd)
             raise ValueError(f"zygote refused to fork: {reply}")
-        return Submission(self, request_w, response_r, output_r, limits)
+        return Submission(self, request_w, response_r, output_r, limits, spin)
 
     def too_many_processes(self, limit: int) -> bool:
         """Whether the sandbox holds more than `limit` processes besides the zygote."""
@@ -604,10 +631,20 @@ class Submission:
     """The pipes to one forked child: send requests, read replies and output, within limits."""
 
     def __init__(
-        self, sandbox: Sandbox, request_w: int, response_r: int, output_r: int, limits: Limits
+        self,
+        sandbox: Sandbox,
+        request_w: int,
+        response_r: int,
+        output_r: int,
+        limits: Limits,
+        spin_seconds: float = 0.0,
     ) -> None:
         self.sandbox = sandbox
         self.limits = limits
+        self.spin_seconds = spin_seconds
+        """How long to poll for a reply before sleeping (the child polls as long for requests)."""
+        _RUNNING.add()
+        self._running = True
         self.request_w = request_w
         self.response_r = response_r
         self.output_r = output_r
@@ -697,7 +734,7 @@ class Submission:
         """Poll for the reply for a moment before sleeping: most replies come within
         microseconds, and a sleeping process wakes up late (a tenth of a millisecond or more on
         a virtual machine), which would make every small call pay that delay."""
-        spin = self.sandbox.spin_seconds
+        spin = self.spin_seconds
         if spin <= 0:
             return
         end = time.perf_counter() + spin
@@ -794,6 +831,9 @@ class Submission:
 
     def close_pipes(self) -> None:
         """Close the grader's ends of the pipes (the child sees end of file and exits)."""
+        if self._running:
+            self._running = False
+            _RUNNING.remove()
         self._selector.close()
         for name in ("request_w", "response_r", "output_r"):
             fd = getattr(self, name)
