@@ -165,3 +165,57 @@ def test_the_recorder_runs_at_a_low_priority(isolated_home: Path) -> None:
         pid = recorder._pid
         assert pid is not None
         assert os.getpriority(os.PRIO_PROCESS, pid) == max(os.getpriority(os.PRIO_PROCESS, 0), 10)
+
+
+def test_a_recorder_too_slow_to_start_is_replaced_by_this_process(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A machine busy with other work leaves the low-priority child nothing: after `patience`
+    # the parent stops it (it had not begun to record) and records the attempt itself, once.
+    from mlcamp.practice import recorder as recorder_module
+
+    def starved(job_fd: int, answer_fd: int) -> dict[str, object]:
+        time.sleep(60)
+        return {"ok": None}
+
+    monkeypatch.setattr(recorder_module, "_record_from_pipe", starved)
+    recorder = AttemptRecorder()
+    recorder.start()
+    pid = recorder._pid
+    assert pid is not None
+    recorder.submit(get_lab(LAB), Report(lab=LAB, status="fail", score=0.5), "x = 1\n")
+    began = time.monotonic()
+    recorder.wait(patience=0.3)
+    assert time.monotonic() - began < 10
+    assert _gone(pid)
+    assert _attempts() == [("fail", 0.5)]
+
+
+def test_a_recorder_stopped_while_it_records_finishes_and_nothing_is_recorded_twice(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlcamp.practice import evidence
+
+    original = evidence.record_graded
+    writing = isolated_home / "writing"
+
+    def slow(store, attempt):  # type: ignore[no-untyped-def]
+        recorded = original(store, attempt)
+        writing.write_text(str(os.getpid()))
+        time.sleep(1.0)  # the stop arrives now, in the middle of the write
+        return recorded
+
+    monkeypatch.setattr(evidence, "record_graded", slow)
+    recorder = AttemptRecorder()
+    recorder.start()
+    pid = recorder._pid
+    assert pid is not None
+    recorder.submit(get_lab(LAB), Report(lab=LAB, status="pass", score=1.0), "x = 2\n")
+    deadline = time.monotonic() + 30
+    while not writing.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert writing.read_text() == str(pid)  # the child is writing
+    recorder.wait(patience=0.01)  # too little: the parent stops it
+    assert _gone(pid)
+    assert writing.read_text() == str(pid)  # the parent did not record it again
+    assert _attempts() == [("pass", 1.0)]

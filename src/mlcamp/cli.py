@@ -500,6 +500,10 @@ class _CheckHeadStart:
 
 _CHECK_HEAD_START = _CheckHeadStart()
 
+RECORDER_PATIENCE = 3.0
+"""Seconds `mlcamp check` waits, after showing the report, for its recorder (a low-priority
+process that a busy machine may starve) before recording the attempt itself."""
+
 
 def _file_to_grade(lab: Lab, file: Path | None) -> Path:
     from mlcamp.practice import lab_workspace
@@ -561,7 +565,7 @@ def _check_with(
         else:
             console.print(f"Stuck? mlcamp hint {lab.id}", markup=False)
     try:
-        recorder.wait()
+        recorder.wait(patience=RECORDER_PATIENCE)
     except RecordingFailed as exc:
         errors.print(
             f"Warning: this check was not recorded: {exc.message}", markup=False, highlight=False

@@ -6,7 +6,9 @@ the grader, which then waits for the lock on every round trip to the sandbox. A 
 opens the store on the other core instead and waits: when the report is ready the parent sends
 the attempt over a pipe (JSON: the child is our own code, but nothing crosses as pickle), the
 child records it and answers with the outcome. Nothing is lost: the parent waits for the answer
-before it exits, and a child that fails says why.
+before it exits, and a child that fails says why. The child runs at a low priority; a parent that
+loses patience with it (a machine busy with other work) stops it and records the attempt itself,
+unless the child had begun to: a stop waits for a write under way and its answer.
 
 Forking needs a process without other threads (a thread could hold a lock the child needs);
 otherwise, and where there is no `fork`, the attempt is recorded in this process after grading.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import signal
 import sys
 import threading
@@ -94,8 +97,8 @@ class AttemptRecorder:
     def submit(self, lab: Lab, report: Report, source: str) -> None:
         """Hand the attempt over; :meth:`wait` says whether it was recorded."""
         attempt = GradedAttempt.of(lab, report, source)
+        self._here = attempt  # recorded here if there is no child, or if it is too slow
         if self._pid is None:
-            self._here = attempt
             return
         assert self._to_child is not None
         try:
@@ -106,15 +109,21 @@ class AttemptRecorder:
             os.close(self._to_child)
             self._to_child = None
 
-    def wait(self) -> None:
-        """Wait until the submitted attempt is recorded; raise :class:`RecordingFailed` if not."""
+    def wait(self, patience: float | None = None) -> None:
+        """Wait until the submitted attempt is recorded; raise :class:`RecordingFailed` if not.
+
+        With `patience`, a child that has not answered within that many seconds (a machine
+        busy with other work leaves little to a low-priority process) is stopped and the
+        attempt is recorded in this process instead, unless the child had begun recording it:
+        a stop waits for a write under way and its answer, so nothing is recorded twice.
+        """
         if self._pid is None:
-            attempt, self._here = self._here, None
-            if attempt is None:
-                raise RecordingFailed("nothing was submitted", store_problem=False)
-            _record_here(attempt)
+            self._record_in_this_process()
             return
         assert self._from_child is not None
+        if patience is not None and not _readable(self._from_child, patience):
+            self._take_over()
+            return
         try:
             answer = _read_all(self._from_child)
         except OSError as error:
@@ -124,17 +133,36 @@ class AttemptRecorder:
             ) from error
         self._close_pipes()
         self._reap()  # the child has answered (or ended): it is leaving by itself
+        self._here = None
+        _raise_unless_recorded(answer)
+
+    def _take_over(self) -> None:
+        """Stop the slow child; record here unless its answer says it recorded (or failed)."""
+        assert self._from_child is not None
+        if self._to_child is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._to_child)
+            self._to_child = None
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGTERM)
+            self._reap()  # a write under way ends first, with its answer
         try:
-            outcome: dict[str, Any] = json.loads(answer)
-        except ValueError:
-            raise RecordingFailed(
-                "the process recording it ended without an answer", store_problem=False
-            ) from None
-        if not outcome.get("ok"):
-            raise RecordingFailed(
-                str(outcome.get("error", "unknown error")),
-                store_problem=bool(outcome.get("store_problem")),
-            )
+            answer = _read_all(self._from_child)
+        except OSError:
+            answer = b""
+        self._close_pipes()
+        if answer:
+            self._here = None
+            _raise_unless_recorded(answer)
+        else:
+            self._record_in_this_process()
+
+    def _record_in_this_process(self) -> None:
+        attempt, self._here = self._here, None
+        if attempt is None:
+            raise RecordingFailed("nothing was submitted", store_problem=False)
+        _record_here(attempt)
 
     def record(self, lab: Lab, report: Report, source: str) -> None:
         """Submit the attempt and wait until it is recorded."""
@@ -164,6 +192,26 @@ class AttemptRecorder:
             self._pid = None
 
 
+def _raise_unless_recorded(answer: bytes) -> None:
+    """Read the child's answer: return if it recorded the attempt, raise why not otherwise."""
+    try:
+        outcome: dict[str, Any] = json.loads(answer)
+    except ValueError:
+        raise RecordingFailed(
+            "the process recording it ended without an answer", store_problem=False
+        ) from None
+    if not outcome.get("ok"):
+        raise RecordingFailed(
+            str(outcome.get("error", "unknown error")),
+            store_problem=bool(outcome.get("store_problem")),
+        )
+
+
+def _readable(fd: int, seconds: float) -> bool:
+    """Whether `fd` has something to read (or is at its end) within `seconds`."""
+    return bool(select.select([fd], [], [], max(0.0, seconds))[0])
+
+
 def _record_here(attempt: GradedAttempt) -> None:
     from mlcamp.practice.evidence import record_graded
     from mlcamp.store import StoreError, open_store
@@ -182,11 +230,11 @@ def _child_main(job_fd: int, answer_fd: int) -> None:
         _close_inherited(keep=(job_fd, answer_fd))
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
             signal.signal(stop_signal, _WRITES.stop)
-        outcome = _record_from_pipe(job_fd)
+        outcome = _record_from_pipe(job_fd, answer_fd)
     except BaseException:
         outcome = {"ok": False, "error": traceback.format_exc(limit=8).strip()}
     try:
-        if outcome.get("ok") is not None:
+        if outcome.get("ok") is False and not _WRITES.answered:  # a success is answered at once
             write_all(answer_fd, json.dumps(outcome).encode())
     finally:
         os._exit(0)
@@ -202,6 +250,7 @@ class _Writes:
     def __init__(self) -> None:
         self.active = False
         self.stop_asked = False
+        self.answered = False
 
     def stop(self, signum: int, frame: object) -> None:
         """The signal handler."""
@@ -237,7 +286,7 @@ def _close_inherited(keep: tuple[int, ...]) -> None:
                 os.close(fd)
 
 
-def _record_from_pipe(job_fd: int) -> dict[str, Any]:
+def _record_from_pipe(job_fd: int, answer_fd: int) -> dict[str, Any]:
     from mlcamp.practice.evidence import record_graded, warm_up
     from mlcamp.store import StoreError, open_store
 
@@ -251,11 +300,13 @@ def _record_from_pipe(job_fd: int) -> dict[str, Any]:
             if not data:  # the parent stopped before grading ended: nothing to record
                 return {"ok": None}
             attempt = GradedAttempt.from_json(json.loads(data))
-            with _WRITES.guarded():
+            with _WRITES.guarded():  # a stop now waits for the answer too: never recorded twice
                 record_graded(store, attempt)
+                write_all(answer_fd, json.dumps({"ok": True}).encode())
+                _WRITES.answered = True
     except StoreError as error:
         return {"ok": False, "error": error.message, "store_problem": True}
-    return {"ok": True}
+    return {"ok": None}  # answered
 
 
 def _read_all(fd: int) -> bytes:
