@@ -160,34 +160,11 @@ def test_the_command_records_and_leaves_no_process_behind(
     assert _attempts() == [("pass", 1.0)]
 
 
-def _state(pid: int) -> str:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-
-
-def test_before_timing_the_recorder_pauses_until_the_report(isolated_home: Path) -> None:
-    recorder = AttemptRecorder()
-    recorder.start()
-    pid = recorder._pid
-    assert pid is not None
-    recorder.quiet()
-    deadline = time.monotonic() + 5
-    while _state(pid) != "T" and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert _state(pid) == "T"  # stopped while the grader times code
-    assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0)
-    recorder.submit(get_lab(LAB), Report(lab=LAB, status="fail", score=0.75), "x = 3\n")
-    recorder.wait()
-    assert _gone(pid)
-    assert _attempts() == [("fail", 0.75)]
-
-
-def test_a_paused_recorder_that_is_stopped_leaves_nothing(isolated_home: Path) -> None:
+def test_the_recorder_runs_at_a_low_priority(isolated_home: Path) -> None:
     with AttemptRecorder() as recorder:
         pid = recorder._pid
         assert pid is not None
-        recorder.quiet()
-    assert _gone(pid)
-    assert _attempts() == []
+        assert os.getpriority(os.PRIO_PROCESS, pid) == max(os.getpriority(os.PRIO_PROCESS, 0), 10)
 
 
 def test_a_recorder_too_slow_to_start_is_replaced_by_this_process(

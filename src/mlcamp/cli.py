@@ -548,7 +548,6 @@ def _check_with(
                 target,
                 grader=Grader(sandbox),
                 performance=speed,
-                before_timing=recorder.quiet,
             )
     except SandboxUnavailable as exc:
         errors.print(f"{exc}", markup=False)
