@@ -548,6 +548,7 @@ def _check_with(
                 target,
                 grader=Grader(sandbox),
                 performance=speed,
+                before_timing=recorder.quiet,
             )
     except SandboxUnavailable as exc:
         errors.print(f"{exc}", markup=False)
