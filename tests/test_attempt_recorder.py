@@ -31,6 +31,14 @@ def _attempts() -> list[tuple[str, float]]:
         return [(a.status, a.score) for a in store.lab_attempts(learner, LAB)]
 
 
+def _started() -> tuple[AttemptRecorder, int]:
+    """A recorder whose child was forked, and the child's pid."""
+    recorder = AttemptRecorder()
+    recorder.start()
+    assert recorder._pid is not None
+    return recorder, recorder._pid
+
+
 def _gone(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -181,10 +189,7 @@ def test_a_recorder_too_slow_to_start_is_replaced_by_this_process(
         return {"ok": None}
 
     monkeypatch.setattr(recorder_module, "_record_from_pipe", starved)
-    recorder = AttemptRecorder()
-    recorder.start()
-    pid = recorder._pid
-    assert pid is not None
+    recorder, pid = _started()
     recorder.submit(get_lab(LAB), Report(lab=LAB, status="fail", score=0.5), "x = 1\n")
     began = time.monotonic()
     recorder.wait(patience=0.3)
@@ -208,10 +213,7 @@ def test_a_recorder_stopped_while_it_records_finishes_and_nothing_is_recorded_tw
         return recorded
 
     monkeypatch.setattr(evidence, "record_graded", slow)
-    recorder = AttemptRecorder()
-    recorder.start()
-    pid = recorder._pid
-    assert pid is not None
+    recorder, pid = _started()
     recorder.submit(get_lab(LAB), Report(lab=LAB, status="pass", score=1.0), "x = 2\n")
     deadline = time.monotonic() + 30
     while not writing.exists() and time.monotonic() < deadline:

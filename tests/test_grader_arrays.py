@@ -80,16 +80,22 @@ def test_malformed_arrays_are_protocol_errors(raw: bytes) -> None:
         bytes_to_array(raw)
 
 
-@settings(max_examples=100, deadline=None)
-@given(data=st.data(), dtype=DTYPES, order=st.sampled_from(["C", "F", "strided"]))
-def test_arrays_are_written_as_np_save_writes_them(
-    data: st.DataObject, dtype: str, order: str
-) -> None:
+def _drawn_array(data: st.DataObject, dtype: str, order: str) -> np.ndarray:
+    """A drawn array laid out C-, Fortran-ordered or strided (not contiguous)."""
     array = data.draw(hnp.arrays(np.dtype(dtype), hnp.array_shapes(min_dims=0, max_side=6)))
     if order == "F":
         array = np.asfortranarray(array)
     elif order == "strided" and array.ndim:
         array = array[::2]
+    return array
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), dtype=DTYPES, order=st.sampled_from(["C", "F", "strided"]))
+def test_arrays_are_written_as_np_save_writes_them(
+    data: st.DataObject, dtype: str, order: str
+) -> None:
+    array = _drawn_array(data, dtype, order)
     saved = io.BytesIO()
     np.save(saved, array, allow_pickle=False)
     assert array_to_bytes(array) == saved.getvalue()
@@ -171,11 +177,7 @@ def test_frames_over_the_limit_and_bad_headers_are_protocol_errors() -> None:
 def test_an_encoded_array_is_its_npy_bytes_and_shares_the_array_memory(
     data: st.DataObject, dtype: str, order: str
 ) -> None:
-    array = data.draw(hnp.arrays(np.dtype(dtype), hnp.array_shapes(min_dims=0, max_side=6)))
-    if order == "F":
-        array = np.asfortranarray(array)
-    elif order == "strided" and array.ndim:
-        array = array[::2]
+    array = _drawn_array(data, dtype, order)
     blob = array_blob(array)
     saved = io.BytesIO()
     np.save(saved, array, allow_pickle=False)

@@ -11,9 +11,9 @@
 from __future__ import annotations
 
 import pytest
+from sandboxed_code import load
 
 from mlcamp.grader.sandbox import Limits, Sandbox, isolation
-from mlcamp.grader.session import Learner, Session
 
 MODES = ["bwrap", "fallback"] if isolation().mode == "bwrap" else ["fallback"]
 
@@ -36,22 +36,7 @@ def test_a_freed_large_array_is_reused_without_page_faults(mode: str) -> None:
     with Sandbox(mode) as box:  # type: ignore[arg-type]
         submission = box.submit(Limits(memory_bytes=512 * 2**20))
         try:
-            session = Session(submission, 10.0)
-            reply, _ = submission.request(
-                {
-                    "op": "load",
-                    "source": SOURCE,
-                    "filename": "memory.py",
-                    "module": "memory",
-                    "forbidden_imports": [],
-                    "forbidden_calls": [],
-                    "entry_points": ["faults_of_a_second_allocation"],
-                },
-                [],
-                10.0,
-            )
-            assert reply.get("ok"), reply
-            faults = Learner(session, "memory").faults_of_a_second_allocation(16)
+            faults = load(submission, SOURCE, "memory").faults_of_a_second_allocation(16)
         finally:
             submission.close()
     # 16 MB mapped afresh costs hundreds of page faults (thousands without huge pages); memory
@@ -74,21 +59,7 @@ def test_a_collection_in_a_child_copies_few_of_the_zygote_s_pages(mode: str) -> 
     with Sandbox(mode) as box:  # type: ignore[arg-type]
         submission = box.submit(Limits())
         try:
-            reply, _ = submission.request(
-                {
-                    "op": "load",
-                    "source": GC_SOURCE,
-                    "filename": "collect.py",
-                    "module": "collect",
-                    "forbidden_imports": [],
-                    "forbidden_calls": [],
-                    "entry_points": ["faults_of_a_collection"],
-                },
-                [],
-                10.0,
-            )
-            assert reply.get("ok"), reply
-            faults = Learner(Session(submission, 10.0), "collect").faults_of_a_collection()
+            faults = load(submission, GC_SOURCE, "collect").faults_of_a_collection()
         finally:
             submission.close()
     # Unfrozen, NumPy's and Python's objects make a collection copy over a thousand pages.

@@ -4,6 +4,7 @@ probe runs only when that start fails, and then says whether to fall back."""
 from __future__ import annotations
 
 import pytest
+from sandboxed_code import load
 
 from mlcamp.grader import sandbox as sandbox_module
 from mlcamp.grader.sandbox import Isolation, Sandbox, SandboxUnavailable
@@ -65,27 +66,12 @@ def test_a_working_start_needs_no_probe(monkeypatch: pytest.MonkeyPatch) -> None
 @pytest.mark.parametrize("spin", [0.0, 0.0003, 0.005])
 def test_requests_are_answered_whether_or_not_either_side_polls(spin: float) -> None:
     # The zygote gets the polling time from the grader: both sides use the same.
-    from mlcamp.grader.session import Learner, Session
-
     with Sandbox("fallback", spin_seconds=spin) as box:
         assert box.spin_seconds == spin
         submission = box.submit(sandbox_module.Limits())
         try:
-            reply, _ = submission.request(
-                {
-                    "op": "load",
-                    "source": "import time\n\ndef later(s):\n    time.sleep(s)\n    return s\n",
-                    "filename": "later.py",
-                    "module": "later",
-                    "forbidden_imports": [],
-                    "forbidden_calls": [],
-                    "entry_points": ["later"],
-                },
-                [],
-                5.0,
-            )
-            assert reply.get("ok"), reply
-            learner = Learner(Session(submission, 5.0), "later")
+            source = "import time\n\ndef later(s):\n    time.sleep(s)\n    return s\n"
+            learner = load(submission, source, "later", timeout=5.0)
             # Replies that come before, during and after the polling.
             assert [learner.later(s) for s in (0.0, 0.001, 0.02)] == [0.0, 0.001, 0.02]
         finally:
