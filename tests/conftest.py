@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,10 @@ from typing import Any
 import pytest
 
 from mlcamp.curriculum import default_content_root
+
+# `mlcamp check` run by a test grades in its own process: no test leaves a check service behind
+# (tests/test_check_service.py turns it on for its own commands, and stops what it started).
+os.environ["MLCAMP_CHECK_SERVICE"] = "0"
 
 
 @pytest.fixture(autouse=True)

@@ -151,7 +151,7 @@ def _console_script(*arguments: str) -> tuple[int, str]:
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-c", "from mlcamp.cli import main; main()", *arguments],
+        [sys.executable, "-c", "from mlcamp.launch import main; main()", *arguments],
         capture_output=True,
         text=True,
         env={**__import__("os").environ, "COLUMNS": "100", "NO_COLOR": "1"},

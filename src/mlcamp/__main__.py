@@ -1,5 +1,5 @@
 """`python -m mlcamp` runs the command line."""
 
-from mlcamp.cli import main
+from mlcamp.launch import main
 
 main()

@@ -255,10 +255,11 @@ def start_command(
 @app.command("doctor")
 def doctor_command() -> None:
     """Check this machine for what the path needs, and say how to install what is missing."""
+    from mlcamp.check_service.status import service_check
     from mlcamp.doctor import essentials_ok, run_checks
     from mlcamp.doctor.environment import mlcamp_checks
 
-    results = run_checks(extra=mlcamp_checks())
+    results = run_checks(extra=(*mlcamp_checks(), service_check))
     table = Table(title="mlcamp doctor")
     table.add_column("check")
     table.add_column("status")
@@ -463,7 +464,10 @@ class _CheckHeadStart:
 
     def start(self) -> None:
         """Launch the zygote, then fork the recorder (which must not inherit the sandbox's
-        pipes; it closes them). Problems are left for :meth:`take` to raise, in the command."""
+        pipes; it closes them). Problems are left for :meth:`take` to raise, in the command.
+        Nothing to do when a sandbox was adopted."""
+        if self._started is not None:
+            return
         try:
             self._started = self._new()
         except Exception:
@@ -485,6 +489,13 @@ class _CheckHeadStart:
             raise
         return sandbox, recorder
 
+    def adopt(self, sandbox: Sandbox) -> None:
+        """Use `sandbox`, booted already, for the next check; record the attempt in this
+        process (the check service's worker, which has the store's modules loaded)."""
+        from mlcamp.practice.recorder import AttemptRecorder
+
+        self._started = (sandbox, AttemptRecorder())
+
     def take(self) -> tuple[Sandbox, AttemptRecorder]:
         """The early pair if there is one, else a new one; the caller closes both."""
         started, self._started = self._started, None
@@ -499,6 +510,20 @@ class _CheckHeadStart:
 
 
 _CHECK_HEAD_START = _CheckHeadStart()
+
+
+def check_head_start() -> _CheckHeadStart:
+    """The early sandbox and recorder of `mlcamp check` (the check service gives it its own)."""
+    return _CHECK_HEAD_START
+
+
+def use_new_consoles() -> None:
+    """Make the output consoles again, for the terminal and environment this process has now
+    (the check service's worker takes over a command's terminal after this module loaded)."""
+    global console, errors
+    console = Console()
+    errors = Console(stderr=True)
+
 
 RECORDER_PATIENCE = 3.0
 """Seconds `mlcamp check` waits, after showing the report, for its recorder (a low-priority
@@ -1074,12 +1099,12 @@ def main() -> None:
     if not {"--help", "-h"} & set(arguments):
         _CHECK_HEAD_START.start()
     try:
-        _check_app()(args=arguments[1:], prog_name="mlcamp check")
+        check_app()(args=arguments[1:], prog_name="mlcamp check")
     finally:
         _CHECK_HEAD_START.stop()
 
 
-def _check_app() -> typer.Typer:
+def check_app() -> typer.Typer:
     """`mlcamp check` on its own: Typer reads the parameters of every command of an app before
     it runs one (60 ms for this one's 45), and `check` is the command run most often."""
     single = typer.Typer(add_completion=False, rich_markup_mode="rich")
