@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from mlcamp.check_service.location import PROTOCOL, private_dir, running_service_pid, socket_path
-from mlcamp.check_service.server import fingerprint
+from mlcamp.check_service.warm import fingerprint
 from mlcamp.grader import harness
 from mlcamp.labs import get_lab
 from mlcamp.store import open_store

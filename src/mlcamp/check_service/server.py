@@ -22,22 +22,21 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import io
 import json
 import os
 import select
 import signal
-import site
 import socket
 import struct
 import sys
-import threading
 import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 from mlcamp.check_service.location import PROTOCOL, enabled, socket_path
+from mlcamp.check_service.warm import fingerprint, warm_up
+from mlcamp.check_service.worker import Worker, send
 
 IDLE_SECONDS = 600.0
 """The service exits after this long without a check (MLCAMP_CHECK_SERVICE_IDLE, in seconds,
@@ -48,18 +47,11 @@ REQUEST_SECONDS = 2.0
 
 MAX_REQUEST_BYTES = 1 << 20
 
-PASSED_ON = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT})
-"""Signals a command passes on: SIGQUIT as itself, the others as Ctrl-C (the check stops and
-cleans up, and ends with code 130)."""
-
 MAX_IDLE_DEATHS = 3
 """The service stops when this many idle workers in a row die before getting a check."""
 
 LOCK_WAIT_SECONDS = 3.0
 """A new service waits this long for the one it replaces to let go of the lock."""
-
-INTERRUPT_GRACE_SECONDS = 5.0
-"""A check whose command went away is interrupted (Ctrl-C), then killed after this long."""
 
 
 def main() -> None:
@@ -75,7 +67,7 @@ def main() -> None:
     os.chdir("/")  # hold no folder of the command that started it
     _log_to(path.with_suffix(".log"))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_now)
+    signal.signal(signal.SIGTERM, _STOP.ask)
     try:
         warm_up()
         Service(path, lock).run()
@@ -116,67 +108,28 @@ def _log_to(path: Path) -> None:
         os.close(log)
 
 
-def _exit_now(signum: int, frame: object) -> None:
-    raise SystemExit(0)
+class _StopRequest:
+    """SIGTERM asks the service to stop: noted here (a handler that raised could strike inside
+    a fork's bookkeeping, where the exception is ignored), seen by the loop within moments."""
 
+    def __init__(self) -> None:
+        self.asked = False
+        self.wake_read, self.wake_write = os.pipe()
+        os.set_blocking(self.wake_write, False)
 
-def warm_up() -> None:
-    """Import what `mlcamp check` uses and every lab's checks, then rehearse once what a check
-    does around its grading, on throwaway things: a forked worker finds it all warm."""
-    import mlcamp.cli
-    from mlcamp.labs.registry import all_labs
-
-    labs = all_labs()
-    for lab in labs:
-        with contextlib.suppress(Exception):  # a broken lab is reported by the check itself
-            lab.load_checks()
-    with contextlib.suppress(Exception):
-        _rehearse(mlcamp.cli, labs[0])
-
-
-def _rehearse(cli: Any, lab: Any) -> None:
-    """Parse a check's command line (Typer builds its pydantic adapters on the first parse),
-    render a report into nothing, and record it in a store in memory."""
-    import io
-
-    import typer
-    from rich.console import Console
-
-    from mlcamp.grader.render import render_report
-    from mlcamp.grader.report import PerformanceResult, Report, Scaling, TestResult
-    from mlcamp.practice.evidence import GradedAttempt, record_graded, warm_up
-    from mlcamp.store import open_store
-
-    command = typer.main.get_command(cli.check_app())
-    command.make_context("mlcamp check", [lab.id, "rehearsal.py", "--json"])
-    test = TestResult(name="rehearsal", task=1, status="pass", seconds=0.001)
-    scaling = Scaling(sizes=[1, 2], seconds=[0.1, 0.2], exponent=1.0, expected=1.0)
-    performance = PerformanceResult(size=2, seconds=0.2, reference_seconds=0.2, ratio=1.0)
-    performance.scaling = scaling
-    report = Report(lab=lab.id, status="pass", score=1.0, tests=[test], performance=performance)
-    Console(file=io.StringIO(), width=100).print(render_report(report))
-    report.model_dump_json(indent=2)
-    with open_store("sqlite://") as store:
-        warm_up(store)
-        record_graded(store, GradedAttempt.of(lab, report, "rehearsal"))
-
-
-def fingerprint() -> tuple[Any, ...]:
-    """What must not change under a running service: every file of the mlcamp package (code and
-    content) and the folders packages are installed in (an install or upgrade changes them)."""
-    package = Path(__file__).resolve().parent.parent
-    files: list[tuple[str, int, int]] = []
-    for root, folders, names in os.walk(package):
-        folders[:] = sorted(f for f in folders if f != "__pycache__")
-        for name in sorted(names):
-            with contextlib.suppress(OSError):
-                info = os.stat(os.path.join(root, name))
-                files.append((os.path.join(root, name), info.st_mtime_ns, info.st_size))
-    installed: list[tuple[str, int]] = []
-    for folder in [*site.getsitepackages(), site.getusersitepackages()]:
+    def ask(self, signum: int, frame: object) -> None:
+        """The signal handler."""
+        self.asked = True
         with contextlib.suppress(OSError):
-            installed.append((folder, os.stat(folder).st_mtime_ns))
-    return tuple(files), tuple(installed)
+            os.write(self.wake_write, b"!")
+
+    def close(self) -> None:
+        """Close the pipe (in a forked worker)."""
+        os.close(self.wake_read)
+        os.close(self.wake_write)
+
+
+_STOP = _StopRequest()
 
 
 class Service:
@@ -197,7 +150,7 @@ class Service:
     def run(self) -> None:
         """Serve until it is time to stop; then remove the socket if it is still ours."""
         try:
-            self.idle = Worker.fork(self)
+            self.idle = Worker.fork(close=(self.listener, self.lock, _STOP))
             while self._serve_once():
                 pass
         finally:
@@ -222,10 +175,14 @@ class Service:
                 log.unlink()
 
     def _serve_once(self) -> bool:
-        watched: list[Any] = [self.listener]
+        watched: list[Any] = [self.listener, _STOP.wake_read]
         if self.busy is not None:
             watched.append(self.busy.jobs)
+        if _STOP.asked:
+            return False
         ready, _, _ = select.select(watched, [], [], 1.0)
+        if _STOP.asked:
+            return False
         if self.busy is not None and self.busy.jobs in ready:
             self.busy.reap()  # the check ended (its worker closed its end and exited)
             self.busy = None
@@ -237,7 +194,7 @@ class Service:
                 print("idle workers keep dying: the service stops", file=sys.stderr)
                 return False
         if self.busy is None and self.idle is None:
-            self.idle = Worker.fork(self)
+            self.idle = Worker.fork(close=(self.listener, self.lock, _STOP))
         if self.listener not in ready:
             idle_for = time.monotonic() - self.last_used
             return idle_for < self.idle_seconds and _identity(self.path) == self.identity
@@ -260,18 +217,18 @@ class Service:
             return True
         try:
             if request.get("protocol") != PROTOCOL or self.fingerprint != fingerprint():
-                _send(connection, {"stale": True})
+                send(connection, {"stale": True})
                 return False  # this command grades by itself and starts a fresh service
             argv = request.get("argv")
             if not isinstance(argv, list) or argv[:1] != ["check"] or self.idle is None:
-                _send(connection, {"busy": True})
+                send(connection, {"busy": True})
                 return True
             worker, self.idle = self.idle, None
             try:
                 worker.hand_over(connection, streams, request)
             except OSError:  # it died just now: that command grades by itself
                 worker.reap()
-                _send(connection, {"busy": True})
+                send(connection, {"busy": True})
                 return True
             self.busy = worker
             self.idle_deaths = 0
@@ -282,192 +239,11 @@ class Service:
                 os.close(stream)
 
 
-class Worker:
-    """A process forked from the service that boots a sandbox and runs one check."""
-
-    def __init__(self, pid: int, jobs: socket.socket) -> None:
-        self.pid = pid
-        self.jobs = jobs
-
-    @classmethod
-    def fork(cls, service: Service) -> Worker:
-        """Fork an idle worker; it boots its sandbox and waits for :meth:`hand_over`."""
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        pid = os.fork()
-        if pid == 0:
-            try:
-                ours.close()
-                service.listener.close()
-                service.lock.close()
-                _worker_main(theirs)
-            finally:
-                os._exit(70)
-        theirs.close()
-        return cls(pid, ours)
-
-    def hand_over(
-        self, connection: socket.socket, streams: list[int], request: dict[str, Any]
-    ) -> None:
-        """Give the worker the command's connection, streams and request."""
-        payload = json.dumps(request).encode()
-        header = struct.pack("!I", len(payload))
-        sent = socket.send_fds(self.jobs, [header + payload], [connection.fileno(), *streams])
-        self.jobs.sendall((header + payload)[sent:])
-
-    def alive(self) -> bool:
-        """Whether the worker is still there (an idle one may have failed to boot)."""
-        with contextlib.suppress(ChildProcessError):
-            pid, _ = os.waitpid(self.pid, os.WNOHANG)
-            if pid == 0:
-                return True
-        self.jobs.close()
-        return False
-
-    def reap(self) -> None:
-        """Wait for a worker that has finished its check."""
-        self.jobs.close()
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
-
-    def stop(self) -> None:
-        """Stop an idle worker (its sandbox dies with it) or leave a busy one to finish."""
-        self.jobs.close()  # an idle worker reads the end of its jobs and exits
-
-
-def _worker_main(jobs: socket.socket) -> None:
-    from mlcamp.cli import check_head_start
-    from mlcamp.grader.sandbox import Sandbox, SandboxUnavailable
-
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    sandbox: Sandbox | None = Sandbox()
-    try:
-        assert sandbox is not None
-        sandbox.launch()  # it boots while no check waits (the check waits if it must)
-    except SandboxUnavailable:
-        sandbox = None  # the check starts one itself and reports the problem
-    try:
-        job = _receive_job(jobs)
-    except (OSError, ValueError):
-        job = None
-    if job is None:  # the service is gone or stopped this worker
-        if sandbox is not None:
-            sandbox.close()
-        os._exit(0)
-    connection, request = job
-    if sandbox is not None:
-        check_head_start().adopt(sandbox)
-    code = _run_check(connection, request)
-    os._exit(code)
-
-
-def _receive_job(jobs: socket.socket) -> tuple[socket.socket, dict[str, Any]] | None:
-    message, fds, _, _ = socket.recv_fds(jobs, MAX_REQUEST_BYTES + 4, 4)
-    if not message:
-        return None
-    if len(fds) != 4:
-        for fd in fds:
-            os.close(fd)
-        raise ValueError("a job comes with four descriptors")
-    (length,) = struct.unpack("!I", message[:4])
-    payload = message[4:]
-    while len(payload) < length:
-        chunk = jobs.recv(length - len(payload))
-        if not chunk:
-            raise ValueError("the job was cut short")
-        payload += chunk
-    connection_fd, *streams = fds
-    for target, stream in enumerate(streams):
-        os.dup2(stream, target)
-        os.close(stream)
-    return socket.socket(fileno=connection_fd), json.loads(payload)
-
-
-def _run_check(connection: socket.socket, request: dict[str, Any]) -> int:
-    """Become the command (directory, environment, umask), run the check, send its code."""
-    try:
-        os.chdir(str(request["cwd"]))
-        os.umask(int(request.get("umask", 0o022)))
-        os.environ.clear()
-        os.environ.update({str(k): str(v) for k, v in dict(request["env"]).items()})
-        argv = [str(argument) for argument in request["argv"]]
-    except (OSError, KeyError, TypeError, ValueError):
-        _send(connection, {"busy": True})  # the command grades in its own process
-        return 0
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    _send(connection, {"started": os.getpid()})
-    finished = threading.Event()
-    threading.Thread(target=_follow_command, args=(connection, finished), daemon=True).start()
-    code = _run_cli(argv)
-    finished.set()
-    with contextlib.suppress(OSError):
-        sys.stdout.flush()
-        sys.stderr.flush()
-    with contextlib.suppress(OSError):
-        _send(connection, {"exit": code})
-    return code
-
-
-def _run_cli(argv: list[str]) -> int:
-    import mlcamp.cli as cli
-
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
-            with contextlib.suppress(OSError, ValueError):
-                stream.reconfigure(line_buffering=stream.isatty())
-    cli.use_new_consoles()  # the command's terminal and settings, not the service's
-    sys.argv = ["mlcamp", *argv]
-    try:
-        cli.main()
-    except SystemExit as exit_:
-        code = exit_.code
-        if code is None:
-            return 0
-        if isinstance(code, int):
-            return code
-        sys.stderr.write(f"{code}\n")
-        return 1
-    except KeyboardInterrupt:
-        sys.stderr.write("Interrupted.\n")
-        return 130
-    except BaseException:
-        traceback.print_exc()
-        return 1
-    return 0
-
-
-def _follow_command(connection: socket.socket, finished: threading.Event) -> None:
-    """Pass the command's signals on to this process; interrupt the check if it goes away."""
-    buffered = b""
-    while not finished.is_set():
-        try:
-            chunk = connection.recv(4096)
-        except OSError:
-            chunk = b""
-        if not chunk:
-            break
-        buffered += chunk
-        while b"\n" in buffered:
-            line, buffered = buffered.split(b"\n", 1)
-            with contextlib.suppress(ValueError, TypeError, KeyError, OSError):
-                number = int(json.loads(line)["signal"])
-                if not finished.is_set() and number in PASSED_ON:
-                    os.kill(os.getpid(), signal.SIGINT if number != signal.SIGQUIT else number)
-    if finished.is_set():
-        return
-    os.kill(os.getpid(), signal.SIGINT)  # nobody is waiting for this check any more
-    if not finished.wait(INTERRUPT_GRACE_SECONDS):
-        os._exit(130)
-
-
 def _idle_seconds() -> float:
     try:
         return max(0.0, float(os.environ.get("MLCAMP_CHECK_SERVICE_IDLE", IDLE_SECONDS)))
     except ValueError:
         return IDLE_SECONDS
-
-
-def _send(connection: socket.socket, message: dict[str, Any]) -> None:
-    connection.sendall(json.dumps(message).encode() + b"\n")
 
 
 def _read_request(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
