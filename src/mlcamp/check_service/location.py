@@ -2,8 +2,8 @@
 
 One service per user and per configuration: the socket's name is a hash of the Python that runs
 mlcamp, where the `mlcamp` package is, and every `MLCAMP_*` setting (home, database, sandbox
-mode...), Python setting and locale, so a command never reaches a service that would grade,
-record or print it differently. The
+mode...), Python setting and locale, and the mount namespace, so a command never reaches a
+service that would see other files, or grade, record or print it differently. The
 socket lives in a folder only its owner can enter (`$XDG_RUNTIME_DIR/mlcamp`, else
 `/tmp/mlcamp-<uid>`), and the service also checks who connects.
 """
@@ -45,9 +45,23 @@ def service_key(environ: Mapping[str, str]) -> str:
         if name.startswith(KEYED_PREFIXES) and name != SWITCH
     )
     described = json.dumps(
-        [PROTOCOL, os.path.realpath(sys.executable), os.path.realpath(package), settings]
+        [
+            PROTOCOL,
+            os.path.realpath(sys.executable),
+            os.path.realpath(package),
+            settings,
+            _mount_namespace(),
+        ]
     )
     return hashlib.sha256(described.encode()).hexdigest()[:24]
+
+
+def _mount_namespace() -> str:
+    """Which file system this process sees (a container's shell sees another one)."""
+    try:
+        return os.readlink("/proc/self/ns/mnt")
+    except OSError:
+        return ""
 
 
 def private_dir() -> Path | None:
