@@ -1,11 +1,11 @@
 """Where the check service listens, and whether it may be used (standard library only).
 
 One service per user and per configuration: the socket's name is a hash of the Python that runs
-mlcamp, where the `mlcamp` package is, and every `MLCAMP_*` setting (home, database, sandbox
-mode...), Python setting and locale, and the mount namespace, so a command never reaches a
-service that would see other files, or grade, record or print it differently. The
-socket lives in a folder only its owner can enter (`$XDG_RUNTIME_DIR/mlcamp`, else
-`/tmp/mlcamp-<uid>`), and the service also checks who connects.
+mlcamp (and its virtual environment), where the `mlcamp` package is, every `MLCAMP_*` setting
+(home, database, sandbox mode...), Python setting and locale, and the mount namespace, so a
+command never reaches a service that would see other files, or grade, record or print it
+differently. The socket lives in a folder only its owner can enter (`$XDG_RUNTIME_DIR/mlcamp`,
+else `/tmp/mlcamp-<uid>`), and the service also checks who connects.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ def service_key(environ: Mapping[str, str]) -> str:
         [
             PROTOCOL,
             os.path.realpath(sys.executable),
+            sys.prefix,  # a virtual environment's Python resolves to its base interpreter
             os.path.realpath(package),
             settings,
             _mount_namespace(),
