@@ -90,6 +90,9 @@ def _worker_main(jobs: socket.socket) -> None:
     from mlcamp.grader.sandbox import Sandbox, SandboxUnavailable
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # The service ignores Ctrl-C; the sandbox must not inherit that (an ignored signal stays
+    # ignored across exec), nor the check (the command passes its Ctrl-C on as SIGINT).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sandbox: Sandbox | None = Sandbox()
     try:
         assert sandbox is not None
@@ -144,7 +147,6 @@ def _run_check(connection: socket.socket, request: dict[str, Any]) -> int:
     except (OSError, KeyError, TypeError, ValueError):
         send(connection, {"busy": True})  # the command grades in its own process
         return 0
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     send(connection, {"started": os.getpid()})
     finished = threading.Event()
     threading.Thread(target=_follow_command, args=(connection, finished), daemon=True).start()
