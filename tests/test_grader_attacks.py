@@ -310,6 +310,24 @@ def test_writing_outside_scratch_is_refused(lab: Lab, tmp_path: Path) -> None:
     assert not Path("/usr/pwned").exists() and not Path("/etc/pwned").exists()
 
 
+def test_a_submissions_files_are_gone_after_it(grader: Grader, lab: Lab) -> None:
+    # Each submission works in a folder of its own, inside the sandbox's scratch space, which
+    # the zygote clears after it. (In the fallback, these folders once went to the machine's
+    # /tmp, and stayed there with whatever the code wrote.)
+    code = before_return("print('cwd', os.getcwd()); open('left.txt', 'w').write('x')")
+    report = grade(grader, lab, "import os\n" + code)
+    assert verdict(report) == "pass", report
+    folder = Path(report.tests[0].output.split()[1])
+    sandbox = grader.sandbox
+    assert sandbox is not None
+    if sandbox.mode == "fallback":  # bubblewrap's /tmp is a tmpfs that only the sandbox sees
+        assert sandbox._scratch is not None
+        assert folder.parent == Path(sandbox._scratch.name)
+        assert not folder.exists()
+    else:
+        assert folder.parent == Path("/tmp")
+
+
 def test_killing_the_parent_does_not_stop_grading(grader: Grader, lab: Lab) -> None:
     code = GOOD_BODY + (
         f"\nimport os, signal\n"

@@ -1284,8 +1284,8 @@ def zygote_main(control_fd: int, config: dict[str, Any]) -> None:
         request = json.loads(data)
         if request.get("op") == "fork" and len(fds) == 3:
             pid = os.fork()
-            if pid == 0:
-                _child_main(fds, request, control)
+            if pid == 0:  # its folder in the zygote's scratch, which each cleanup clears
+                _child_main(fds, {**request, "scratch": config.get("scratch", "/tmp")}, control)
             for fd in fds:
                 os.close(fd)
             current = pid
