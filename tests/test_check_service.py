@@ -146,25 +146,16 @@ def _gone(pid: int) -> bool:
 
 
 def _submissions(service: int) -> list[int]:
-    """Processes that a sandbox of the service forked from its zygote (submissions, and
-    anything they started)."""
+    """Processes running a submission in a sandbox of the service (the sandbox names them; a
+    spare child waiting for the next submission is named otherwise)."""
 
-    def is_harness(pid: int) -> bool:
+    def name(pid: int) -> str:
         try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            return Path(f"/proc/{pid}/comm").read_text().strip()
         except OSError:
-            return False
-        return b"harness.py" in command and not command.startswith(b"bwrap")
+            return ""
 
-    def parent(pid: int) -> int:
-        try:
-            return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            return 0
-
-    return [
-        pid for pid in harness._descendants(service) if is_harness(pid) and is_harness(parent(pid))
-    ]
+    return [pid for pid in harness._descendants(service) if name(pid) == "mlcamp-submit"]
 
 
 def _stop_service(env: dict[str, str]) -> None:

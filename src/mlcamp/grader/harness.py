@@ -33,7 +33,7 @@ import sys
 import time
 import traceback
 import types
-from typing import Any, TypeAlias
+from typing import Any, NoReturn, TypeAlias
 
 MAX_FRAME = 512 * 1024 * 1024
 LARGE_FRAME = 256 * 1024
@@ -1050,10 +1050,11 @@ def serve(request_fd: int, response_fd: int, executor: Executor) -> None:
 # -- processes ------------------------------------------------------------------------------------
 
 _PR_SET_DUMPABLE = 4
+_PR_SET_NAME = 15
 _PR_SET_CHILD_SUBREAPER = 36
 
 
-def _prctl(option: int, value: int) -> None:
+def _prctl(option: int, value: int | bytes) -> None:
     try:
         import ctypes
 
@@ -1165,10 +1166,37 @@ def _virtual_memory_bytes() -> int:
 
 
 def _child_main(fds: list[int], config: dict[str, Any], control: socket.socket) -> None:
-    """In the forked child: isolate, limit, then serve the grader's requests. Never returns."""
-    import resource
-    import shutil
+    """In a child forked for a submission: set up, isolate, limit, then serve the grader's
+    requests. Never returns."""
+    try:
+        scratch, virtual_bytes = _prepare_child(control, str(config.get("scratch", "/tmp")))
+    except BaseException as error:
+        _report_set_up_failure(fds[1], error)
+    _start_submission(fds, config, scratch, virtual_bytes)
+
+
+def _prepare_child(control: socket.socket, scratch_root: str) -> tuple[str, int]:
+    """The part of a child's set-up that needs nothing from its submission: a session of its
+    own, a fresh NumPy global generator, its own folder in the scratch space (also its working
+    folder, HOME and TMPDIR). Returns the folder and this process's virtual size."""
     import tempfile
+
+    control.close()
+    os.setsid()
+    _fresh_random_state()
+    scratch = tempfile.mkdtemp(prefix="submission-", dir=scratch_root)
+    os.chdir(scratch)
+    os.environ["HOME"] = scratch
+    os.environ["TMPDIR"] = scratch
+    return scratch, _virtual_memory_bytes()
+
+
+def _start_submission(
+    fds: list[int], config: dict[str, Any], scratch: str, virtual_bytes: int
+) -> NoReturn:
+    """Take the submission's pipes, drop privileges, set its limits, then serve its requests
+    (never returns)."""
+    import resource
 
     global SPIN_SECONDS
     request_fd, response_fd, output_fd = fds
@@ -1176,8 +1204,7 @@ def _child_main(fds: list[int], config: dict[str, Any], control: socket.socket) 
     if isinstance(spin, int | float) and 0 <= spin <= 0.01:
         SPIN_SECONDS = float(spin)
     try:
-        control.close()
-        os.setsid()
+        _name_this_process("mlcamp-submit")
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(output_fd, 1)
@@ -1186,22 +1213,17 @@ def _child_main(fds: list[int], config: dict[str, Any], control: socket.socket) 
             os.close(fd)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        _fresh_random_state()
-        scratch = tempfile.mkdtemp(prefix="submission-", dir=config.get("scratch", "/tmp"))
         if os.getuid() == 0 and config.get("drop_uid") is not None:
             uid = int(config["drop_uid"])
             os.chown(scratch, uid, uid)
             os.setgroups([])
             os.setgid(uid)
             os.setuid(uid)
-        os.chdir(scratch)
-        os.environ["HOME"] = scratch
-        os.environ["TMPDIR"] = scratch
         memory = int(config["memory_bytes"])
         cpu = max(1, math.ceil(float(config["cpu_seconds"])))
         limits = [
             (resource.RLIMIT_CPU, (cpu, cpu + 1)),
-            (resource.RLIMIT_AS, (_virtual_memory_bytes() + memory,) * 2),
+            (resource.RLIMIT_AS, (virtual_bytes + memory,) * 2),
             (resource.RLIMIT_FSIZE, (int(config["file_bytes"]),) * 2),
             (resource.RLIMIT_NOFILE, (64, 64)),
             (resource.RLIMIT_CORE, (0, 0)),
@@ -1213,26 +1235,69 @@ def _child_main(fds: list[int], config: dict[str, Any], control: socket.socket) 
             resource.setrlimit(limit, values)
         sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")  # noqa: SIM115
         sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")  # noqa: SIM115
-        del shutil
-    except BaseException as error:  # report set-up failures on the response pipe, then stop
-        try:
-            write_all(
-                response_fd,
-                encode_message(
-                    {
-                        "ok": False,
-                        "error": {"kind": "crash", "message": f"sandbox set-up failed: {error}"},
-                    },
-                    [],
-                ),
-            )
-        finally:
-            os._exit(70)
+    except BaseException as error:
+        _report_set_up_failure(response_fd, error)
     try:
         serve(request_fd, response_fd, Executor())
     except BaseException:
         os._exit(71)
     os._exit(0)
+
+
+def _name_this_process(name: str) -> None:
+    """Name this process as `ps` and /proc show it (a spare child, or a submission's)."""
+    _prctl(_PR_SET_NAME, name.encode()[:15])
+
+
+def _report_set_up_failure(response_fd: int, error: BaseException) -> NoReturn:
+    """Say on the response pipe why the child could not be set up, then stop."""
+    try:
+        message = {"kind": "crash", "message": f"sandbox set-up failed: {error}"}
+        write_all(response_fd, encode_message({"ok": False, "error": message}, []))
+    finally:
+        os._exit(70)
+
+
+class _Spare:
+    """A child forked and set up ahead of its submission, while the zygote is idle: a
+    submission then starts in a process that is already there (fork, the copy-on-write of
+    its first pages and the set-up cost 3-5 ms that no submission waits for any more). It has
+    nothing but the zygote's memory until the zygote hands it a submission's pipes and limits;
+    the cleanup after each submission makes the next one, and reports its pid, so that the
+    grader's check that nothing survived a submission leaves out exactly that process."""
+
+    def __init__(self, control: socket.socket, scratch_root: str) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.pid = os.fork()
+        if self.pid == 0:  # the spare: never returns
+            ours.close()
+            _name_this_process("mlcamp-spare")
+            try:
+                prepared: tuple[str, int] | BaseException = _prepare_child(control, scratch_root)
+            except BaseException as error:  # said to the submission, as a child forked for it
+                prepared = error
+            try:
+                data, fds, _flags, _addr = socket.recv_fds(theirs, 65536, 3)
+            except BaseException:
+                os._exit(70)
+            if not data or len(fds) != 3:
+                os._exit(0)  # the zygote is gone
+            theirs.close()
+            if isinstance(prepared, BaseException):
+                _report_set_up_failure(fds[1], prepared)
+            _start_submission(fds, json.loads(data), *prepared)
+        theirs.close()
+        self.jobs = ours
+
+    def take(self, request: bytes, fds: list[int]) -> bool:
+        """Hand the spare a submission; False if it cannot take it (it died)."""
+        try:
+            socket.send_fds(self.jobs, [request], fds)
+            return True
+        except OSError:
+            return False
+        finally:
+            self.jobs.close()
 
 
 def _fresh_random_state() -> None:
@@ -1273,6 +1338,8 @@ def zygote_main(control_fd: int, config: dict[str, Any]) -> None:
     _prctl(_PR_SET_DUMPABLE, 0)
     control = socket.socket(fileno=control_fd)
     control.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
+    scratch_root = str(config.get("scratch", "/tmp"))
+    spare: _Spare | None = _Spare(control, scratch_root)
     current: int | None = None
     while True:
         try:
@@ -1283,9 +1350,13 @@ def zygote_main(control_fd: int, config: dict[str, Any]) -> None:
             os._exit(0)
         request = json.loads(data)
         if request.get("op") == "fork" and len(fds) == 3:
-            pid = os.fork()
-            if pid == 0:  # its folder in the zygote's scratch, which each cleanup clears
-                _child_main(fds, {**request, "scratch": config.get("scratch", "/tmp")}, control)
+            if spare is not None and spare.take(data, fds):
+                pid = spare.pid
+            else:
+                pid = os.fork()
+                if pid == 0:  # its folder in the zygote's scratch, which each cleanup clears
+                    _child_main(fds, {**request, "scratch": scratch_root}, control)
+            spare = None
             for fd in fds:
                 os.close(fd)
             current = pid
@@ -1295,9 +1366,11 @@ def zygote_main(control_fd: int, config: dict[str, Any]) -> None:
             killed = kill_descendants(os.getpid())
             for fd in fds:
                 os.close(fd)
-            _clear_scratch(config.get("scratch", "/tmp"))
+            _clear_scratch(scratch_root)
             current = None
-            control.send(json.dumps({"killed": killed, "status": status}).encode())
+            spare = _Spare(control, scratch_root)  # made while the grader goes on
+            reply = {"killed": killed, "status": status, "spare": spare.pid}
+            control.send(json.dumps(reply).encode())
         else:
             for fd in fds:
                 os.close(fd)

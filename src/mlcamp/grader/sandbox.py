@@ -337,6 +337,8 @@ class Sandbox:
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
         self._cleanup_pending = False
         self.starts = 0
+        self.spare_pid: int | None = None
+        """The child the zygote made ahead for the next submission (as its last cleanup said)."""
 
     # lifecycle ---------------------------------------------------------------------------------
 
@@ -591,12 +593,19 @@ class Sandbox:
             self._stop_process()
             return None
         status = reply.get("status")
+        spare = reply.get("spare")
+        self.spare_pid = None
         # The zygote is a subreaper: whatever survived its cleanup is still in its tree, which
         # its `children` files list without reading every process of the machine (1.5 ms with
-        # 70 processes, several times that on a desktop).
-        if self._zygote_pid is not None and harness.count_descendants(self._zygote_pid, 0):
-            # Something survived the zygote's cleanup: trust nothing and restart the sandbox.
-            self._stop_process()
+        # 70 processes, several times that on a desktop). The one process allowed there is the
+        # spare child the zygote made after its cleanup (and says it made), with nothing below.
+        if self._zygote_pid is not None:
+            survived, self.spare_pid = _survivors(
+                self._zygote_pid, spare if type(spare) is int else None
+            )
+            if survived:
+                # Something survived the zygote's cleanup: trust nothing, restart the sandbox.
+                self._stop_process()
         return status if isinstance(status, int) else None
 
 
@@ -609,6 +618,39 @@ def _enlarge_pipe(fd: int) -> None:
         import fcntl
 
         fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+
+
+def _survivors(zygote: int, spare: int | None) -> tuple[bool, int | None]:
+    """Whether the zygote's tree holds anything but its spare child (`spare` is the pid the
+    zygote gave it, in the sandbox's PID namespace), and the spare's pid here."""
+    try:
+        tasks = os.listdir(f"/proc/{zygote}/task")
+    except OSError:
+        return False, None  # the zygote is gone: the next submission restarts the sandbox
+    children: list[int] = []
+    for task in tasks:
+        try:
+            with open(f"/proc/{zygote}/task/{task}/children") as file:
+                children += [int(child) for child in file.read().split()]
+        except (OSError, ValueError):
+            return True, None  # unreadable: assume the worst
+    if not children:
+        return False, None
+    if spare is None or len(children) != 1 or _pid_inside(children[0]) != spare:
+        return True, None
+    return harness.count_descendants(children[0], 0) > 0, children[0]
+
+
+def _pid_inside(pid: int) -> int | None:
+    """The pid that process `pid` has in its own (innermost) PID namespace."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("NSpid:"):
+                    return int(line.split()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def _children(pid: int) -> list[int]:
