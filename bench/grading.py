@@ -35,7 +35,7 @@ import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from mlcamp.check_service.location import running_service_pid  # noqa: E402
+from mlcamp.check_service.location import lock_holder, running_service_pid  # noqa: E402
 from mlcamp.grader.runner import GradeOptions, Grader  # noqa: E402
 from mlcamp.labs import Lab, all_labs  # noqa: E402
 
@@ -113,7 +113,7 @@ def wait_for_service(home: Path) -> None:
 
 def stop_service(home: Path) -> None:
     """Stop the benchmark's check service, if it runs."""
-    pid = running_service_pid(check_environment(home, True))
+    pid = lock_holder(check_environment(home, True))  # listening or still loading
     if pid is not None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)

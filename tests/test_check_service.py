@@ -8,7 +8,6 @@ a service of its own, stopped when the test ends; no process of it may outlive t
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -22,9 +21,16 @@ from pathlib import Path
 
 import pytest
 
-from mlcamp.check_service.location import PROTOCOL, private_dir, running_service_pid, socket_path
+from mlcamp.check_service.location import (
+    PROTOCOL,
+    lock_holder,
+    private_dir,
+    running_service_pid,
+    socket_path,
+)
 from mlcamp.check_service.warm import fingerprint
 from mlcamp.grader import harness
+from mlcamp.grader.sandbox import _children
 from mlcamp.labs import get_lab
 from mlcamp.store import open_store
 
@@ -98,21 +104,6 @@ def _served_in_background(env: dict[str, str], *arguments: str) -> subprocess.Po
     )
 
 
-def _lock_holder(env: dict[str, str]) -> int | None:
-    """The pid in the service's lock file while a service holds the lock."""
-    path = socket_path(env)
-    assert path is not None
-    lock_file = path.with_suffix(".lock")
-    if not lock_file.exists():
-        return None
-    with open(lock_file) as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
-            return int(lock.read().strip() or 0) or None
-    return None
-
-
 def _wait_for(condition, seconds: float, what: str):  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -127,14 +118,6 @@ def _wait_for_service(env: dict[str, str]) -> int:
     pid: int = _wait_for(lambda: running_service_pid(env), 120, "the service to listen")
     _wait_for(lambda: len(_children(pid)) == 1, 30, "the service's idle worker")
     return pid
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(child) for child in text.split()]
 
 
 def _gone(pid: int) -> bool:
@@ -158,8 +141,20 @@ def _submissions(service: int) -> list[int]:
     return [pid for pid in harness._descendants(service) if name(pid) == "mlcamp-submit"]
 
 
+def _slow_check_under_way(env: dict[str, str], folder: Path) -> tuple[int, subprocess.Popen[str]]:
+    """Start the service, then a served check of a submission that sleeps; return the
+    service's pid and the command, once the submission runs."""
+    _mlcamp(env, "check", LAB, str(REFERENCE))
+    service = _wait_for_service(env)
+    slow = folder / "slow.py"
+    slow.write_text(SLOW_BODY)
+    command = _served_in_background(env, "check", LAB, str(slow))
+    _wait_for(lambda: _submissions(service), 60, "the slow submission to run")
+    return service, command
+
+
 def _stop_service(env: dict[str, str]) -> None:
-    pid = _lock_holder(env)
+    pid = lock_holder(env)
     if pid is None:
         return
     family = [pid, *harness._descendants(pid)]
@@ -225,13 +220,8 @@ def test_the_service_works_in_the_commands_folder_and_answers_on_its_streams(
 def test_a_busy_service_leaves_a_second_check_to_its_own_process_and_ctrl_c_reaches_the_first(
     service_env: dict[str, str], tmp_path: Path
 ) -> None:
-    _mlcamp(service_env, "check", LAB, str(REFERENCE))
-    service = _wait_for_service(service_env)
-    slow = tmp_path / "slow.py"
-    slow.write_text(SLOW_BODY)
-    first = _served_in_background(service_env, "check", LAB, str(slow))
+    service, first = _slow_check_under_way(service_env, tmp_path)
     try:
-        _wait_for(lambda: _submissions(service), 60, "the slow submission to run")
         started = time.monotonic()
         second = _served(service_env, "check", LAB, str(REFERENCE))
         assert second.returncode == NOT_SERVED  # busy: that command grades by itself
@@ -249,12 +239,7 @@ def test_a_busy_service_leaves_a_second_check_to_its_own_process_and_ctrl_c_reac
 def test_a_command_killed_mid_check_takes_its_check_with_it(
     service_env: dict[str, str], tmp_path: Path
 ) -> None:
-    _mlcamp(service_env, "check", LAB, str(REFERENCE))
-    service = _wait_for_service(service_env)
-    slow = tmp_path / "slow.py"
-    slow.write_text(SLOW_BODY)
-    command = _served_in_background(service_env, "check", LAB, str(slow))
-    _wait_for(lambda: _submissions(service), 60, "the slow submission to run")
+    service, command = _slow_check_under_way(service_env, tmp_path)
     worker = _children(service)[0]
     command.kill()  # SIGKILL: it cannot tell the service anything
     command.communicate()
@@ -309,7 +294,7 @@ def test_switched_off_no_service_is_started(isolated_home: Path) -> None:
     assert _mlcamp(env, "check", LAB, str(REFERENCE)).returncode == 0
     assert _served(env, "check", LAB, str(REFERENCE)).returncode == NOT_SERVED
     time.sleep(1.0)
-    assert _lock_holder({**env, "MLCAMP_CHECK_SERVICE": "1"}) is None
+    assert lock_holder({**env, "MLCAMP_CHECK_SERVICE": "1"}) is None
 
 
 def test_any_change_to_mlcamps_files_makes_a_running_service_stale() -> None:

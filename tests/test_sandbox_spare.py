@@ -15,28 +15,11 @@ from pathlib import Path
 import pytest
 
 from mlcamp.grader.runner import GradeOptions, Grader
-from mlcamp.grader.sandbox import Sandbox, _pid_inside, _survivors, isolation
+from mlcamp.grader.sandbox import Sandbox, _children, _pid_inside, _survivors, isolation
 from mlcamp.labs import Lab, get_lab
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 MODES = ["bwrap", "fallback"] if isolation().mode == "bwrap" else ["fallback"]
-PRINTS_ITS_PID = """
-import os
-import numpy as np
-
-def double(x):
-    print('pid', os.getpid())
-    return 2.0 * np.asarray(x, dtype=float)
-
-class Scaler:
-    def __init__(self, factor=2.0):
-        self.factor = factor
-    def fit(self, X):
-        self.n_features_in_ = np.asarray(X).shape[1]
-        return self
-    def transform(self, X):
-        return self.factor * np.asarray(X, dtype=float)
-"""
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +34,12 @@ def grader(request: pytest.FixtureRequest) -> Iterator[Grader]:
 
 
 def _graded_pid(grader: Grader, lab: Lab) -> int:
-    report = grader.grade(lab, PRINTS_ITS_PID, GradeOptions(performance=False))
+    """Grade the lab's reference, made to print its process id; return that id."""
+    code = "import os\n" + lab.reference.replace(
+        "def double(x):\n", "def double(x):\n    print('pid', os.getpid())\n"
+    )
+    assert code.count("os.getpid()") == 1
+    report = grader.grade(lab, code, GradeOptions(performance=False))
     assert report.status == "pass", report
     return int(report.tests[0].output.split()[1])
 
@@ -97,10 +85,6 @@ def _tree(children: int, grandchild: bool) -> subprocess.Popen[str]:
     assert process.stdout is not None and process.stdout.readline().strip() == "ready"
     time.sleep(0.1)  # the grandchild's fork
     return process
-
-
-def _children(pid: int) -> list[int]:
-    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 @pytest.mark.parametrize(

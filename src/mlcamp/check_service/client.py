@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from types import FrameType
 
 from mlcamp.check_service.location import PROTOCOL, enabled, socket_path
+from mlcamp.check_service.messages import message_lines, send
 
 HANDOVER_SECONDS = 5.0
 """How long the service may take to say whether it runs the check (it answers at once)."""
@@ -67,7 +68,7 @@ def check_through_service(arguments: list[str]) -> Outcome:
         sys.stderr.flush()
         sent = socket.send_fds(connection, [payload], [0, 1, 2])
         connection.sendall(payload[sent:])
-        lines = _lines(connection)
+        lines = message_lines(connection)
         first = json.loads(next(lines))
         if not isinstance(first, dict) or not isinstance(first.get("started"), int):
             connection.close()  # busy, or it is leaving because mlcamp changed: graded here
@@ -112,20 +113,6 @@ def _current_umask() -> int:
     return mask
 
 
-def _lines(connection: socket.socket) -> Iterator[bytes]:
-    pending = b""
-    while True:
-        chunk = connection.recv(4096)
-        if not chunk:
-            if pending.strip():
-                yield pending
-            return
-        pending += chunk
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            yield line
-
-
 def _exit_code(lines: Iterator[bytes]) -> int:
     for line in lines:
         with contextlib.suppress(ValueError):
@@ -141,7 +128,7 @@ def _signals_passed_on(connection: socket.socket) -> Iterator[None]:
 
     def pass_on(signum: int, frame: FrameType | None) -> None:
         with contextlib.suppress(OSError):
-            connection.sendall(json.dumps({"signal": signum}).encode() + b"\n")
+            send(connection, {"signal": signum})
 
     previous = {number: signal.signal(number, pass_on) for number in FORWARDED_SIGNALS}
     try:

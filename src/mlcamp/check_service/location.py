@@ -91,9 +91,18 @@ def socket_path(environ: Mapping[str, str]) -> Path | None:
 
 
 def running_service_pid(environ: Mapping[str, str]) -> int | None:
-    """The pid of the service for this configuration, if one runs."""
+    """The pid of the service for this configuration, if one runs and listens."""
     path = socket_path(environ)
     if path is None or not path.exists():
+        return None
+    return lock_holder(environ)
+
+
+def lock_holder(environ: Mapping[str, str]) -> int | None:
+    """The pid of the service holding this configuration's lock (listening, or still loading
+    before it does), if there is one."""
+    path = socket_path(environ)
+    if path is None:
         return None
     try:
         with open(path.with_suffix(".lock")) as lock:

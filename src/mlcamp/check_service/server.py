@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from mlcamp.check_service.location import PROTOCOL, enabled, socket_path
+from mlcamp.check_service.messages import send
 from mlcamp.check_service.warm import fingerprint, warm_up
-from mlcamp.check_service.worker import Worker, send
+from mlcamp.check_service.worker import Worker
 
 IDLE_SECONDS = 600.0
 """The service exits after this long without a check (MLCAMP_CHECK_SERVICE_IDLE, in seconds,
@@ -240,9 +241,15 @@ class Service:
 
 
 def _idle_seconds() -> float:
+    value = os.environ.get("MLCAMP_CHECK_SERVICE_IDLE", str(IDLE_SECONDS))
     try:
-        return max(0.0, float(os.environ.get("MLCAMP_CHECK_SERVICE_IDLE", IDLE_SECONDS)))
+        return max(0.0, float(value))
     except ValueError:
+        print(  # into the service's log: nobody else would see it
+            f"MLCAMP_CHECK_SERVICE_IDLE must be a number of seconds, got {value!r}: "
+            f"using {IDLE_SECONDS:g}",
+            file=sys.stderr,
+        )
         return IDLE_SECONDS
 
 

@@ -22,6 +22,8 @@ import threading
 import traceback
 from typing import Any
 
+from mlcamp.check_service.messages import message_lines, send
+
 MAX_JOB_BYTES = 1 << 20
 
 PASSED_ON = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT})
@@ -190,28 +192,15 @@ def _run_cli(argv: list[str]) -> int:
 
 def _follow_command(connection: socket.socket, finished: threading.Event) -> None:
     """Pass the command's signals on to this process; interrupt the check if it goes away."""
-    buffered = b""
-    while not finished.is_set():
-        try:
-            chunk = connection.recv(4096)
-        except OSError:
-            chunk = b""
-        if not chunk:
-            break
-        buffered += chunk
-        while b"\n" in buffered:
-            line, buffered = buffered.split(b"\n", 1)
-            with contextlib.suppress(ValueError, TypeError, KeyError, OSError):
-                number = int(json.loads(line)["signal"])
-                if not finished.is_set() and number in PASSED_ON:
-                    os.kill(os.getpid(), signal.SIGINT if number != signal.SIGQUIT else number)
+    for line in message_lines(connection):
+        if finished.is_set():
+            return
+        with contextlib.suppress(ValueError, TypeError, KeyError, OSError):
+            number = int(json.loads(line)["signal"])
+            if number in PASSED_ON:
+                os.kill(os.getpid(), signal.SIGINT if number != signal.SIGQUIT else number)
     if finished.is_set():
         return
     os.kill(os.getpid(), signal.SIGINT)  # nobody is waiting for this check any more
     if not finished.wait(INTERRUPT_GRACE_SECONDS):
         os._exit(130)
-
-
-def send(connection: socket.socket, message: dict[str, Any]) -> None:
-    """Send one message (a line of JSON) to a command."""
-    connection.sendall(json.dumps(message).encode() + b"\n")
